@@ -1,0 +1,205 @@
+/**
+ * Pool configuration, named after the seed's ProcessPoolConfiguration in camelCase, durations in
+ * milliseconds. `resolveConfig` checks every field at once and throws one ConfigurationError
+ * that lists them all.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError, type ConfigurationIssue } from './errors.js';
+import { defaultLogger, silentLogger, type Logger } from './logger.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frames.js';
+
+export interface PoolConfig {
+  /** Path or file URL of the module that holds the implementation; loaded in each worker. */
+  workerModule: string | URL;
+  /**
+   * The export of `workerModule` that implements the interface: a class (constructed once per
+   * worker, with no arguments) or an object.
+   * @default "default"
+   */
+  workerExport?: string;
+  /** Workers started up front and kept alive. @default 1 */
+  minPoolSize?: number;
+  /** Most workers at once; calls beyond them wait in the FIFO queue. @default 5 */
+  maxPoolSize?: number;
+  /** The Node.js binary that runs workers. @default process.execPath */
+  workerExecutable?: string;
+  /** Node.js options for workers, before the entry script (`--max-old-space-size=512`). @default [] */
+  execArgv?: readonly string[];
+  /** Workers' environment. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory of workers. @default process.cwd() */
+  cwd?: string;
+  /** Recycle a worker whose memory passes this (enforced by the resource monitor). @default 1024 */
+  maxMemoryMB?: number;
+  /** Recycle a worker past this many GDI objects (Windows). @default 10000 */
+  maxGdiHandles?: number;
+  /** Recycle a worker past this many USER objects (Windows). @default 10000 */
+  maxUserHandles?: number;
+  /** Recycle a worker past this many handles / file descriptors. @default 10000 */
+  maxTotalHandles?: number;
+  /** Recycle a worker after it has served this many calls. @default 1000 */
+  processRecycleThreshold?: number;
+  /** Recycle a worker this long after it started, idle or not (checked on a timer). @default 3600000 (1 h) */
+  maxProcessLifetimeMs?: number;
+  /** A call running longer than this fails with CallTimeoutError and its worker is killed. @default 30000 */
+  methodCallTimeoutMs?: number;
+  /** A worker not ready this long after spawn fails to start. @default 10000 */
+  processStartTimeoutMs?: number;
+  /** How long a worker asked to stop may take before SIGTERM, and again before SIGKILL. @default 5000 */
+  shutdownGraceMs?: number;
+  /** Names pipes (and, on POSIX, their directory) `<prefix>-…`. @default "ProcessSandbox" */
+  pipeNamePrefix?: string;
+  /** Largest frame either side may send, in bytes. @default 268435456 (256 MiB) */
+  maxFrameBytes?: number;
+  /** How often workers send health frames. @default 1000 */
+  healthIntervalMs?: number;
+  /** Where the pool logs; `false` for nothing. @default warnings and errors to stderr */
+  logger?: Logger | false;
+  /**
+   * The generated worker entry (`IFoo.worker.js`). Generated clients set it to the file beside
+   * themselves; set it yourself when a bundler moves files.
+   */
+  workerEntry?: string | URL;
+}
+
+export interface ResolvedConfig {
+  readonly workerModule: string;
+  readonly workerExport: string;
+  readonly minPoolSize: number;
+  readonly maxPoolSize: number;
+  readonly workerExecutable: string;
+  readonly execArgv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly maxMemoryMB: number;
+  readonly maxGdiHandles: number;
+  readonly maxUserHandles: number;
+  readonly maxTotalHandles: number;
+  readonly processRecycleThreshold: number;
+  readonly maxProcessLifetimeMs: number;
+  readonly methodCallTimeoutMs: number;
+  readonly processStartTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  readonly pipeNamePrefix: string;
+  readonly maxFrameBytes: number;
+  readonly healthIntervalMs: number;
+  readonly logger: Logger;
+  readonly workerEntry: string;
+}
+
+const KNOWN_FIELDS = new Set<string>([
+  'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'maxMemoryMB', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'processRecycleThreshold',
+  'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
+  'maxFrameBytes', 'healthIntervalMs', 'logger', 'workerEntry',
+]);
+
+// setTimeout's own ceiling: a longer delay fires at once, which would turn "never" into "now".
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Checks every field and fills in defaults; throws one ConfigurationError listing all problems. */
+export function resolveConfig(config: PoolConfig): ResolvedConfig {
+  const issues: ConfigurationIssue[] = [];
+  const bad = (field: string, problem: string): void => { issues.push({ field, problem }); };
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigurationError([{ field: 'config', problem: `expected an object, got ${config === null ? 'null' : typeof config}` }]);
+  }
+  const raw = config as unknown as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_FIELDS.has(key)) bad(key, `unknown option; the options are ${[...KNOWN_FIELDS].join(', ')}`);
+  }
+
+  const int = (field: keyof PoolConfig, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = raw[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      bad(field, `expected a whole number from ${min} to ${max}, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const path = (field: keyof PoolConfig, required: boolean): string | undefined => {
+    const value = raw[field];
+    if (value === undefined) {
+      if (required) bad(field, 'is required: the path or file URL of the module that implements the interface');
+      return undefined;
+    }
+    if (value instanceof URL) {
+      if (value.protocol !== 'file:') { bad(field, `expected a file: URL, got ${value.protocol} URL`); return undefined; }
+      return fileURLToPath(value);
+    }
+    if (typeof value !== 'string' || value.length === 0) { bad(field, `expected a non-empty path or file URL, got ${describe(value)}`); return undefined; }
+    return value.startsWith('file:') ? fileURLToPath(value) : value;
+  };
+  const str = (field: keyof PoolConfig, fallback: string, pattern?: RegExp, rule?: string): string => {
+    const value = raw[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || value.length === 0) { bad(field, `expected a non-empty string, got ${describe(value)}`); return fallback; }
+    if (pattern !== undefined && !pattern.test(value)) { bad(field, `${JSON.stringify(value)} ${rule ?? 'is not allowed'}`); return fallback; }
+    return value;
+  };
+
+  const workerModule = path('workerModule', true);
+  const workerEntry = path('workerEntry', false);
+  if (raw['workerEntry'] === undefined) {
+    bad('workerEntry', 'is required: the generated IFoo.worker.js; generated clients set it, so create the pool through IFooClient.create()');
+  }
+  const minPoolSize = int('minPoolSize', 1, 0, 1024);
+  const maxPoolSize = int('maxPoolSize', 5, 1, 1024);
+  if (maxPoolSize < minPoolSize) bad('maxPoolSize', `is ${maxPoolSize}, below minPoolSize (${minPoolSize}); raise maxPoolSize or lower minPoolSize`);
+
+  const execArgv = raw['execArgv'];
+  if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string'))) {
+    bad('execArgv', `expected an array of strings, got ${describe(execArgv)}`);
+  }
+  const env = raw['env'];
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env)
+      || !Object.values(env).every((v) => v === undefined || typeof v === 'string'))) {
+    bad('env', 'expected an object of string values');
+  }
+  const logger = raw['logger'];
+  if (logger !== undefined && logger !== false && !isLogger(logger)) {
+    bad('logger', 'expected an object with debug, info, warn and error methods, or false');
+  }
+
+  const resolved: ResolvedConfig = {
+    workerModule: workerModule ?? '',
+    workerExport: str('workerExport', 'default'),
+    minPoolSize,
+    maxPoolSize,
+    workerExecutable: str('workerExecutable', process.execPath),
+    execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
+    env: (env as Record<string, string | undefined> | undefined) ?? process.env,
+    cwd: str('cwd', process.cwd()),
+    maxMemoryMB: int('maxMemoryMB', 1024, 1),
+    maxGdiHandles: int('maxGdiHandles', 10_000, 1),
+    maxUserHandles: int('maxUserHandles', 10_000, 1),
+    maxTotalHandles: int('maxTotalHandles', 10_000, 1),
+    processRecycleThreshold: int('processRecycleThreshold', 1000, 1),
+    maxProcessLifetimeMs: int('maxProcessLifetimeMs', 3_600_000, 1, MAX_TIMER_MS),
+    methodCallTimeoutMs: int('methodCallTimeoutMs', 30_000, 1, MAX_TIMER_MS),
+    processStartTimeoutMs: int('processStartTimeoutMs', 10_000, 1, MAX_TIMER_MS),
+    shutdownGraceMs: int('shutdownGraceMs', 5_000, 0, MAX_TIMER_MS),
+    pipeNamePrefix: str('pipeNamePrefix', 'ProcessSandbox', /^[A-Za-z0-9._-]{1,32}$/, 'must be 1 to 32 letters, digits, ".", "_" or "-"'),
+    maxFrameBytes: int('maxFrameBytes', DEFAULT_MAX_FRAME_BYTES, 1024, 0xffff_ffff),
+    healthIntervalMs: int('healthIntervalMs', 1000, 10, MAX_TIMER_MS),
+    logger: logger === false ? silentLogger : (logger as Logger | undefined) ?? defaultLogger,
+    workerEntry: workerEntry ?? '',
+  };
+  if (issues.length > 0) throw new ConfigurationError(issues);
+  return resolved;
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['debug', 'info', 'warn', 'error'].every((k) => typeof v[k] === 'function');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}

@@ -1,0 +1,206 @@
+/**
+ * Every error the library raises is a SandboxError with a stable `code`. A brand symbol (shared
+ * through the global symbol registry) lets `isSandboxError` recognise them across realms and
+ * across two copies of the library, where `instanceof` would fail.
+ */
+import type { RemoteErrorData, WorkerHealthData } from './protocol/messages.js';
+
+const BRAND = Symbol.for('process-sandbox.error');
+
+export type SandboxErrorCode =
+  | 'ERR_SANDBOX_WORKER_CRASHED'
+  | 'ERR_SANDBOX_CALL_TIMEOUT'
+  | 'ERR_SANDBOX_REMOTE'
+  | 'ERR_SANDBOX_POOL_CLOSED'
+  | 'ERR_SANDBOX_PROTOCOL'
+  | 'ERR_SANDBOX_WORKER_START'
+  | 'ERR_SANDBOX_CONFIGURATION'
+  | 'ERR_SANDBOX_VALIDATION';
+
+export abstract class SandboxError extends Error {
+  abstract readonly code: SandboxErrorCode;
+  readonly [BRAND] = true;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(`[process-sandbox] ${message}`, options);
+  }
+}
+
+/** True for any error raised by process-sandbox, from any copy of the library. */
+export function isSandboxError(error: unknown): error is SandboxError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Who ran (or was to run) a call; attached to errors about that call. */
+export interface WorkerRef {
+  /** The pool's number for this worker, stable for its life, never reused. */
+  readonly workerId: number;
+  readonly pid: number | undefined;
+}
+
+/** The worker process died while running a call. The call may or may not have had effects. */
+export class WorkerCrashedError extends SandboxError {
+  override readonly name = 'WorkerCrashedError';
+  readonly code = 'ERR_SANDBOX_WORKER_CRASHED';
+  readonly workerId: number;
+  readonly pid: number | undefined;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly method: string;
+  /** The last health report the worker sent before it died, if any. */
+  readonly lastHealth: WorkerHealthData | undefined;
+
+  constructor(args: WorkerRef & {
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+    method: string;
+    lastHealth?: WorkerHealthData | undefined;
+    detail?: string;
+  }) {
+    const how = args.signal !== null ? `was killed by signal ${args.signal}`
+      : args.exitCode !== null ? `exited with code ${args.exitCode}`
+      : 'closed its pipe';
+    super(`worker ${args.workerId} (pid ${args.pid ?? '?'}) ${how} while running "${args.method}"${args.detail ? `: ${args.detail}` : ''}; the call was not retried`);
+    this.workerId = args.workerId;
+    this.pid = args.pid;
+    this.exitCode = args.exitCode;
+    this.signal = args.signal;
+    this.method = args.method;
+    this.lastHealth = args.lastHealth;
+  }
+}
+
+/** The call did not finish within its deadline; the worker running it was killed and replaced. */
+export class CallTimeoutError extends SandboxError {
+  override readonly name = 'CallTimeoutError';
+  readonly code = 'ERR_SANDBOX_CALL_TIMEOUT';
+  readonly method: string;
+  readonly timeoutMs: number;
+  readonly workerId: number | undefined;
+  readonly pid: number | undefined;
+
+  constructor(args: { method: string; timeoutMs: number; worker: WorkerRef | undefined }) {
+    const where = args.worker !== undefined
+      ? `on worker ${args.worker.workerId} (pid ${args.worker.pid ?? '?'}); the worker was killed and will be replaced`
+      : 'while waiting in the queue for a worker';
+    super(`"${args.method}" did not finish within ${args.timeoutMs} ms ${where}. Raise methodCallTimeoutMs (or the method's @timeout) if it needs longer`);
+    this.method = args.method;
+    this.timeoutMs = args.timeoutMs;
+    this.workerId = args.worker?.workerId;
+    this.pid = args.worker?.pid;
+  }
+}
+
+/** The implementation threw (or rejected) in the worker. Its error is kept as data. */
+export class RemoteError extends SandboxError {
+  override readonly name = 'RemoteError';
+  readonly code = 'ERR_SANDBOX_REMOTE';
+  readonly method: string;
+  /** The name of the error the implementation threw, as the seed's ExceptionType. */
+  readonly remoteName: string;
+  /** Its message, as the seed's ExceptionMessage. */
+  readonly remoteMessage: string;
+  /** Its stack as the worker printed it, as the seed's StackTrace. */
+  readonly remoteStack: string | undefined;
+  /** Its `code` property, if it had a string or number one. */
+  readonly remoteCode: string | number | undefined;
+
+  constructor(method: string, data: RemoteErrorData) {
+    super(`"${method}" threw in the worker: ${data.name}: ${data.message}`);
+    this.method = method;
+    this.remoteName = data.name;
+    this.remoteMessage = data.message;
+    this.remoteStack = data.stack ?? undefined;
+    this.remoteCode = data.code ?? undefined;
+  }
+}
+
+/** The pool is closing or closed; the call was never sent to a worker. */
+export class PoolClosedError extends SandboxError {
+  override readonly name = 'PoolClosedError';
+  readonly code = 'ERR_SANDBOX_POOL_CLOSED';
+  readonly method: string | undefined;
+
+  constructor(method: string | undefined, detail = 'the pool is closed') {
+    super(method === undefined ? `${detail}; create a new client to make more calls` : `"${method}" was not run: ${detail}; create a new client to make more calls`);
+    this.method = method;
+  }
+}
+
+/** A worker broke the protocol (bad bytes, oversize frame, unexpected message); it was killed. */
+export class ProtocolError extends SandboxError {
+  override readonly name = 'ProtocolError';
+  readonly code = 'ERR_SANDBOX_PROTOCOL';
+  readonly workerId: number | undefined;
+  readonly pid: number | undefined;
+  readonly method: string | undefined;
+
+  constructor(message: string, args: { worker?: WorkerRef | undefined; method?: string | undefined; cause?: unknown } = {}) {
+    super(message, args.cause === undefined ? undefined : { cause: args.cause });
+    this.workerId = args.worker?.workerId;
+    this.pid = args.worker?.pid;
+    this.method = args.method;
+  }
+}
+
+/** A worker could not start: bad executable, module not found, export missing or incomplete. */
+export class WorkerStartError extends SandboxError {
+  override readonly name = 'WorkerStartError';
+  readonly code = 'ERR_SANDBOX_WORKER_START';
+  readonly workerId: number | undefined;
+  readonly pid: number | undefined;
+  /** The last lines the worker wrote to stderr, which usually say why. */
+  readonly stderrTail: string;
+  /** The worker's own account, when it got far enough to send one. */
+  readonly remote: RemoteErrorData | undefined;
+
+  constructor(message: string, args: { worker?: WorkerRef | undefined; stderrTail?: string; remote?: RemoteErrorData | undefined; cause?: unknown } = {}) {
+    const tail = args.stderrTail ? `\n--- worker stderr (last lines) ---\n${args.stderrTail}` : '';
+    super(`${message}${tail}`, args.cause === undefined ? undefined : { cause: args.cause });
+    this.workerId = args.worker?.workerId;
+    this.pid = args.worker?.pid;
+    this.stderrTail = args.stderrTail ?? '';
+    this.remote = args.remote;
+  }
+}
+
+/** One invalid configuration field and why. */
+export interface ConfigurationIssue {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** The configuration has invalid fields; all of them are listed, not just the first. */
+export class ConfigurationError extends SandboxError {
+  override readonly name = 'ConfigurationError';
+  readonly code = 'ERR_SANDBOX_CONFIGURATION';
+  readonly issues: readonly ConfigurationIssue[];
+
+  constructor(issues: readonly ConfigurationIssue[]) {
+    const lines = issues.map((i) => `  - ${i.field}: ${i.problem}`).join('\n');
+    super(`invalid pool configuration (${issues.length} field${issues.length === 1 ? '' : 's'}):\n${lines}`);
+    this.issues = issues;
+  }
+}
+
+/**
+ * An argument or result does not match the interface's declared type. Raised in the caller for
+ * bad arguments (the call is never sent), and for results the worker sent back.
+ */
+export class ValidationError extends SandboxError {
+  override readonly name = 'ValidationError';
+  readonly code = 'ERR_SANDBOX_VALIDATION';
+  readonly method: string;
+  /** `argument "name"` / `result`, with the path inside the value, as in the message. */
+  readonly path: string;
+  readonly expected: string;
+  readonly received: string;
+
+  constructor(args: { method: string; path: string; expected: string; received: string }) {
+    super(`${args.method}: ${args.path}: expected ${args.expected}, got ${args.received}`);
+    this.method = args.method;
+    this.path = args.path;
+    this.expected = args.expected;
+    this.received = args.received;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Framing: a 4-byte little-endian body length, then a msgpack body.
+ *
+ * Encoding packs straight into msgpackr's buffer with 4 bytes reserved in front, so a frame costs
+ * one copy of its bytes however large it is. Decoding hands msgpackr a view of the received
+ * bytes: binary values come back as Buffers over the frame, not copies of it.
+ */
+import { Packr, Unpackr, RESERVE_START_SPACE } from 'msgpackr';
+
+export const HEADER_BYTES = 4;
+
+/** Default cap on one frame's body, both directions. */
+export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+// Records (msgpackr's shared structures) are off: each frame must decode on its own, and a peer
+// must not be able to define structures that change how later frames decode.
+const packr = new Packr({ useRecords: false, structuredClone: false, bundleStrings: false, variableMapSize: true });
+const unpackr = new Unpackr({ useRecords: false, structuredClone: false, mapsAsObjects: true });
+
+/** Encodes one message as a complete frame, header included, ready to write. */
+export function encodeFrame(message: unknown): Buffer {
+  const frame = packr.pack(message, RESERVE_START_SPACE | HEADER_BYTES);
+  frame.writeUInt32LE(frame.length - HEADER_BYTES, 0);
+  return frame;
+}
+
+/** Decodes one frame body; throws on bytes that are not exactly one msgpack value. */
+export function decodeBody(body: Uint8Array): unknown {
+  return unpackr.unpack(body);
+}
+
+/** Why a byte stream stopped making sense; the channel turns it into a ProtocolError. */
+export class FrameError extends Error {
+  override readonly name = 'FrameError';
+}
+
+/**
+ * Splits a byte stream into frame bodies. Feed it chunks; it calls `onBody` once per complete
+ * body, in order. A frame split over many chunks is gathered into one buffer allocated when its
+ * header arrives (so 16 MiB costs one copy, not a quadratic concat); a chunk that holds whole
+ * frames is sliced without copying.
+ */
+export class FrameReader {
+  #pending: Buffer | undefined;
+  #body: Buffer | undefined;
+  #filled = 0;
+
+  constructor(
+    private readonly maxBodyBytes: number,
+    private readonly onBody: (body: Buffer) => void,
+  ) {}
+
+  /** Bytes received but not yet delivered as a body. */
+  get bufferedBytes(): number {
+    return (this.#pending?.length ?? 0) + this.#filled;
+  }
+
+  push(chunk: Buffer): void {
+    let offset = 0;
+    if (this.#body !== undefined) {
+      offset = this.#fill(chunk, 0);
+      if (this.#body !== undefined) return;
+    }
+    if (this.#pending !== undefined) {
+      chunk = Buffer.concat([this.#pending, chunk.subarray(offset)]);
+      offset = 0;
+      this.#pending = undefined;
+    }
+    while (chunk.length - offset >= HEADER_BYTES) {
+      const length = chunk.readUInt32LE(offset);
+      if (length === 0) throw new FrameError('a frame declared an empty body; every message has at least one byte');
+      if (length > this.maxBodyBytes) {
+        throw new FrameError(`a frame declared a body of ${length} bytes, over the cap of ${this.maxBodyBytes} bytes (maxFrameBytes)`);
+      }
+      const start = offset + HEADER_BYTES;
+      if (chunk.length - start >= length) {
+        offset = start + length;
+        this.onBody(chunk.subarray(start, offset));
+        continue;
+      }
+      this.#body = Buffer.allocUnsafe(length);
+      this.#filled = 0;
+      this.#fill(chunk, start);
+      return;
+    }
+    if (offset < chunk.length) this.#pending = chunk.subarray(offset);
+  }
+
+  /** Copies from chunk into the body being gathered; returns where in chunk it stopped. */
+  #fill(chunk: Buffer, from: number): number {
+    const body = this.#body!;
+    const take = Math.min(body.length - this.#filled, chunk.length - from);
+    chunk.copy(body, this.#filled, from, from + take);
+    this.#filled += take;
+    if (this.#filled === body.length) {
+      this.#body = undefined;
+      this.#filled = 0;
+      this.onBody(body);
+    }
+    return from + take;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The wire protocol shared by the parent (runtime/) and the worker host (worker-template/).
+ *
+ * Every message is a msgpack array whose first element is its kind. Arrays rather than maps keep
+ * small calls small: a call to a method taking one short string is about 12 bytes on the wire.
+ * docs/wire-protocol.md describes the same thing for implementers in other languages.
+ */
+
+/** Bumped whenever a message changes shape; both sides refuse a peer with another version. */
+export const PROTOCOL_VERSION = 1;
+
+export const Kind = {
+  /** worker → parent: `[Hello, secret, pid, protocolVersion, interfaceHash, serviceName]` */
+  Hello: 0,
+  /** parent → worker: `[Welcome, workerModule, workerExport, healthIntervalMs]`, the go-ahead to load user code */
+  Welcome: 1,
+  /** worker → parent: `[Ready]`, the implementation is loaded and checked */
+  Ready: 2,
+  /** worker → parent: `[StartFailed, RemoteErrorData]`, the implementation could not be loaded */
+  StartFailed: 3,
+  /** parent → worker: `[Call, callId, methodId, args]` */
+  Call: 4,
+  /** worker → parent: `[Result, callId, value]` */
+  Result: 5,
+  /** worker → parent: `[Error, callId, RemoteErrorData]` */
+  Error: 6,
+  /** worker → parent: `[Health, WorkerHealthData]` */
+  Health: 7,
+  /** parent → worker: `[Shutdown]`, finish and exit */
+  Shutdown: 8,
+  /** parent → worker: `[Cancel, callId]` (reserved; cancellation kills the worker today) */
+  Cancel: 9,
+  /** parent → worker: `[Refused, reason]`, sent before the parent closes a connection it will not serve */
+  Refused: 10,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** An error as data: what crosses the pipe when the implementation throws. */
+export interface RemoteErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string | undefined;
+  readonly code?: string | number | undefined;
+}
+
+/** What only the worker can tell about itself, sent in health frames. */
+export interface WorkerHealthData {
+  readonly callsServed: number;
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  readonly externalBytes: number;
+  readonly rssBytes: number;
+}
+
+export type HelloMessage = [typeof Kind.Hello, string, number, number, string, string];
+export type WelcomeMessage = [typeof Kind.Welcome, string, string, number];
+export type ReadyMessage = [typeof Kind.Ready];
+export type StartFailedMessage = [typeof Kind.StartFailed, RemoteErrorData];
+export type CallMessage = [typeof Kind.Call, number, number, unknown[]];
+export type ResultMessage = [typeof Kind.Result, number, unknown];
+export type ErrorMessage = [typeof Kind.Error, number, RemoteErrorData];
+export type HealthMessage = [typeof Kind.Health, WorkerHealthData];
+export type ShutdownMessage = [typeof Kind.Shutdown];
+export type CancelMessage = [typeof Kind.Cancel, number];
+export type RefusedMessage = [typeof Kind.Refused, string];
+
+export type WorkerToParent = HelloMessage | ReadyMessage | StartFailedMessage | ResultMessage | ErrorMessage | HealthMessage;
+export type ParentToWorker = WelcomeMessage | CallMessage | ShutdownMessage | CancelMessage | RefusedMessage;
+
+/** Turns anything thrown into error data that msgpack can carry. */
+export function toRemoteErrorData(error: unknown): RemoteErrorData {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+      code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
+    };
+  }
+  return { name: 'NonErrorThrown', message: `a value that is not an Error was thrown: ${describeThrown(error)}` };
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Checks that decoded bytes are error data; the parent never trusts the worker's shapes. */
+export function isRemoteErrorData(value: unknown): value is RemoteErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['name'] === 'string' && typeof v['message'] === 'string'
+    && (v['stack'] === undefined || v['stack'] === null || typeof v['stack'] === 'string')
+    && (v['code'] === undefined || v['code'] === null || typeof v['code'] === 'string' || typeof v['code'] === 'number');
+}

@@ -1,0 +1,77 @@
+/**
+ * The seam between generated code and the runtime. Generated codecs describe a service as data
+ * (names, ids, validators); the runtime moves bytes and never knows the interface. Keep it that
+ * way: a runtime fix must not require regenerating.
+ */
+import { ValidationError } from './errors.js';
+import type { Check } from './validation.js';
+import { validationError } from './validation.js';
+
+export interface MethodDescriptor {
+  /** Index in the service's method list; what travels on the wire. */
+  readonly id: number;
+  readonly name: string;
+  /** Parameter names, in order. */
+  readonly params: readonly string[];
+  /** How many leading parameters are required (the rest are optional). */
+  readonly required: number;
+  /** One validator per parameter. */
+  readonly args: readonly Check[];
+  /** Validator of the (awaited) return value. */
+  readonly result: Check;
+  /** Per-method timeout from the interface's `@timeout` tag, overriding methodCallTimeoutMs. */
+  readonly timeoutMs?: number | undefined;
+  /** From `@idempotent`: the runtime may retry it on a fresh worker after a crash. */
+  readonly idempotent?: boolean | undefined;
+}
+
+export interface ServiceDescriptor {
+  /** The interface's name, `ICalculator`. */
+  readonly name: string;
+  /** The interface's source file, relative to where it was generated from, for messages. */
+  readonly source: string;
+  /** Hash of everything about the interface that the wire depends on. */
+  readonly interfaceHash: string;
+  readonly methods: readonly MethodDescriptor[];
+}
+
+/** Identity function that gives generated descriptors their type. */
+export function defineService<const S extends ServiceDescriptor>(service: S): S {
+  return service;
+}
+
+/** Throws ValidationError when `args` do not fit the method's parameters. */
+export function checkArguments(method: MethodDescriptor, args: readonly unknown[]): void {
+  const { params } = method;
+  if (args.length > params.length) {
+    throw new ValidationError({
+      method: method.name,
+      path: 'arguments',
+      expected: `at most ${params.length} argument${params.length === 1 ? '' : 's'}`,
+      received: `${args.length}`,
+    });
+  }
+  for (let i = 0; i < params.length; i++) {
+    const value = args[i];
+    if (value === undefined && i >= method.required) continue;
+    const found = method.args[i]!(value);
+    if (found !== undefined) throw validationError(method.name, { argument: params[i]! }, found);
+  }
+}
+
+/** Throws ValidationError when a result does not fit the method's return type. */
+export function checkResult(method: MethodDescriptor, value: unknown): void {
+  const found = method.result(value);
+  if (found !== undefined) throw validationError(method.name, 'result', found);
+}
+
+/** The URL of a module beside `fromUrl`, with the same extension (`.js` beside `.js`, `.ts` beside `.ts`). */
+export function siblingModule(fromUrl: string, baseName: string): URL {
+  const match = /\.[cm]?[jt]s$/.exec(new URL(fromUrl).pathname);
+  return new URL(`./${baseName}${match?.[0] ?? '.js'}`, fromUrl);
+}
+
+/** The client's view of an interface: every method returns a promise of its awaited result. */
+export type Remote<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};

@@ -1,0 +1,69 @@
+/**
+ * Helpers the generated validators call. The validators themselves are generated code, one
+ * function per type, that return `undefined` when a value fits and an Issue when it does not;
+ * they build no strings and allocate nothing on the success path. Paths are built only on
+ * failure, by prepending keys as the issue travels back up through the nested validators.
+ */
+import { ValidationError } from './errors.js';
+
+/** Where and why a value does not fit its declared type. */
+export interface Issue {
+  /** Keys from the checked value down to the offending part, outermost first. */
+  readonly path: (string | number)[];
+  readonly expected: string;
+  readonly value: unknown;
+}
+
+/** A generated validator: `undefined` when the value fits. */
+export type Check = (value: unknown) => Issue | undefined;
+
+/** A fresh issue at the current value. */
+export function issue(expected: string, value: unknown): Issue {
+  return { path: [], expected, value };
+}
+
+/** Prepends `key` to the issue's path: call it on the way back up from a nested check. */
+export function at(found: Issue, key: string | number): Issue {
+  found.path.unshift(key);
+  return found;
+}
+
+/** A plain object (not null, not an array, not binary). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** Names what a value is, for "expected X, got Y". */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'array';
+  if (Buffer.isBuffer(value)) return 'Buffer';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (value instanceof Date) return 'Date';
+  const type = typeof value;
+  if (type === 'number' && Number.isNaN(value)) return 'NaN';
+  if (type === 'object') {
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    const name = proto?.constructor?.name;
+    return proto === null || proto === Object.prototype || name === undefined || name === 'Object' ? 'object' : `${name} instance`;
+  }
+  return type;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `options.size.width`, `items[3].name`, `tags["a b"]`. */
+export function formatPath(root: string, path: readonly (string | number)[]): string {
+  let out = root;
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return out;
+}
+
+/** Builds the ValidationError for an issue found in an argument or a result. */
+export function validationError(method: string, where: { argument: string } | 'result', found: Issue): ValidationError {
+  const path = where === 'result' ? formatPath('result', found.path) : `argument "${formatPath(where.argument, found.path)}"`;
+  return new ValidationError({ method, path, expected: found.expected, received: describeValue(found.value) });
+}
