@@ -46,7 +46,8 @@ export class FrameReader {
   #filled = 0;
 
   constructor(
-    private readonly maxBodyBytes: number,
+    /** The largest body accepted; a header declaring more is a FrameError. Adjustable, e.g. after a handshake. */
+    public maxBodyBytes: number,
     private readonly onBody: (body: Buffer) => void,
   ) {}
 

@@ -1,0 +1,16 @@
+/** process-sandbox: the runtime that generated clients run on. */
+export { ProcessPool, type PoolEvents, type PoolStats, type WorkerStats, type RecycleReason } from './pool.js';
+export type { PoolConfig, ResolvedConfig } from './config.js';
+export { resolveConfig } from './config.js';
+export {
+  SandboxError, isSandboxError, WorkerCrashedError, CallTimeoutError, RemoteError, PoolClosedError,
+  ProtocolError, WorkerStartError, ConfigurationError, ValidationError,
+  type SandboxErrorCode, type ConfigurationIssue, type WorkerRef,
+} from './errors.js';
+export type { Logger } from './logger.js';
+export { defaultLogger, silentLogger } from './logger.js';
+export { defineService, siblingModule, checkArguments, checkResult, type MethodDescriptor, type ServiceDescriptor, type Remote } from './service.js';
+export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';
+export type { WorkerState, ExitReason } from './worker-process.js';
+export type { WorkerHealthData, RemoteErrorData } from './protocol/messages.js';
+export { PROTOCOL_VERSION } from './protocol/messages.js';

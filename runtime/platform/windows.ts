@@ -1,0 +1,19 @@
+/** Windows: named pipes under \\.\pipe\. Job Objects come with the isolation work (see docs/platforms.md). */
+import type { Platform } from './platform.js';
+
+export const windowsPlatform: Platform = {
+  name: 'win32',
+  // libuv already puts non-detached children in a kill-on-close job.
+  detachWorkers: false,
+  async createPipeHome() {
+    return undefined;
+  },
+  pipePath(_home, prefix, name) {
+    return `\\\\.\\pipe\\${prefix}-${name}`;
+  },
+  async removePipeHome() {},
+  killTree(child, signal) {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try { child.kill(signal); } catch { /* already gone */ }
+  },
+};

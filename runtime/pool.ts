@@ -1,0 +1,341 @@
+/**
+ * ProcessPool: workers, a FIFO queue, and the rules that keep every call settled exactly once.
+ *
+ * - Prestarts minPoolSize workers and grows to maxPoolSize while calls wait.
+ * - One call per worker at a time; the first idle worker takes the oldest queued call.
+ * - A call sent to a worker is never sent again: if the worker dies, that caller gets
+ *   WorkerCrashedError (or CallTimeoutError / ProtocolError) and calls still queued go on to
+ *   other workers, including the replacement the pool starts.
+ * - Recycling (calls served, lifetime) starts the replacement first, then retires the old
+ *   worker once it has finished its call.
+ */
+import { EventEmitter } from 'node:events';
+import { resolve as resolvePath } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
+import { ConfigurationError, PoolClosedError, type WorkerStartError } from './errors.js';
+import { platform } from './platform/index.js';
+import type { WorkerHealthData } from './protocol/messages.js';
+import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
+import { settleCall, WorkerProcess, type ExitReason, type PendingCall, type WorkerState } from './worker-process.js';
+
+export type RecycleReason = 'calls' | 'lifetime';
+
+export interface PoolEvents {
+  /** A worker process was spawned. */
+  workerStart: [{ workerId: number; pid: number | undefined }];
+  /** A worker finished its handshake and takes calls. */
+  workerReady: [{ workerId: number; pid: number | undefined }];
+  /** A worker could not start. */
+  workerStartFailed: [{ workerId: number; error: WorkerStartError }];
+  /** A worker's process ended, and why. */
+  workerExit: [{ workerId: number; pid: number | undefined; reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }];
+  /** A worker is being retired and replaced. */
+  recycle: [{ workerId: number; pid: number | undefined; reason: RecycleReason; callsServed: number; uptimeMs: number }];
+  /** A call overran its deadline; its worker was killed. */
+  timeout: [{ workerId: number; pid: number | undefined; method: string; timeoutMs: number }];
+  /** A worker reported its health. */
+  health: [{ workerId: number; pid: number | undefined; health: WorkerHealthData }];
+}
+
+export interface WorkerStats {
+  readonly workerId: number;
+  readonly pid: number | undefined;
+  readonly state: WorkerState;
+  readonly callsServed: number;
+  readonly uptimeMs: number;
+  /** The worker's last health report (V8 heap, rss, calls), if it has sent one. */
+  readonly lastHealth: WorkerHealthData | undefined;
+}
+
+export interface PoolStats {
+  readonly workers: readonly WorkerStats[];
+  /** Calls waiting for a worker. */
+  readonly queued: number;
+  /** Calls running on a worker. */
+  readonly running: number;
+  readonly totals: {
+    readonly calls: number;
+    readonly workersStarted: number;
+    readonly crashes: number;
+    readonly timeouts: number;
+    readonly recycles: number;
+  };
+}
+
+type PoolState = 'open' | 'draining' | 'closed';
+
+/** Jitter thresholds so workers born together do not retire together. */
+const LIFETIME_JITTER = 0.1;
+const RESTART_BACKOFF_MIN_MS = 100;
+const RESTART_BACKOFF_MAX_MS = 30_000;
+
+export class ProcessPool extends EventEmitter<PoolEvents> {
+  readonly service: ServiceDescriptor;
+  readonly config: ResolvedConfig;
+  readonly #pipeHome: string | undefined;
+  readonly #workers = new Set<WorkerProcess>();
+  readonly #queue: PendingCall[] = [];
+  #queueHead = 0;
+  #nextWorkerId = 1;
+  #state: PoolState = 'open';
+  #closing: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+  #failedStartsInARow = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+  readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
+  readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0 };
+
+  private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
+    super();
+    this.service = service;
+    this.config = config;
+    this.#pipeHome = pipeHome;
+  }
+
+  /**
+   * Creates a pool and resolves once `minPoolSize` workers are ready. Rejects with
+   * ConfigurationError for bad options and WorkerStartError when a worker cannot start.
+   */
+  static async start(service: ServiceDescriptor, options: PoolConfig): Promise<ProcessPool> {
+    if (!isMainThread) {
+      // The parent-death signal follows the thread that spawned the worker: spawned from a
+      // worker thread, workers would be killed when that thread ends, not when the process does.
+      throw new ConfigurationError([{ field: 'ProcessPool', problem: 'cannot be created on a worker thread; create the pool on the main thread and pass results to the thread' }]);
+    }
+    const config = resolveConfig(options);
+    const resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
+    const pool = new ProcessPool(service, resolved, await platform.createPipeHome(resolved.pipeNamePrefix));
+    try {
+      await Promise.all(Array.from({ length: resolved.minPoolSize }, () => pool.#spawn()));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /**
+   * Runs one method call on a worker. Arguments are validated here, in the caller; the result is
+   * validated when it comes back. Generated clients call this; the runtime knows no interface.
+   */
+  call<T>(method: MethodDescriptor, args: unknown[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.#state !== 'open') {
+        reject(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
+        return;
+      }
+      checkArguments(method, args);
+      this.#totals.calls++;
+      const call: PendingCall = { method, args, resolve: resolve as (value: unknown) => void, reject, settled: false };
+      const worker = this.#idleWorker();
+      if (worker !== undefined) {
+        worker.run(call);
+        return;
+      }
+      this.#queue.push(call);
+      this.#grow();
+    });
+  }
+
+  /** A snapshot of every worker and the queue. */
+  stats(): PoolStats {
+    const now = Date.now();
+    const workers: WorkerStats[] = [];
+    let running = 0;
+    for (const w of this.#workers) {
+      if (w.current !== undefined) running++;
+      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth });
+    }
+    return { workers, queued: this.#queueLength, running, totals: { ...this.#totals } };
+  }
+
+  /**
+   * Stops taking calls, lets queued and running calls finish, then stops every worker (shutdown
+   * message, SIGTERM after shutdownGraceMs, SIGKILL after another). Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.#state = 'draining';
+    if (this.#queueLength > 0 || [...this.#workers].some((w) => w.current !== undefined)) {
+      await new Promise<void>((resolve) => { this.#drained = resolve; });
+    }
+    this.#state = 'closed';
+    clearTimeout(this.#restartTimer);
+    for (const timer of this.#lifetimeTimers.values()) clearTimeout(timer);
+    this.#lifetimeTimers.clear();
+    await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
+    await platform.removePipeHome(this.#pipeHome);
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------------
+
+  get #queueLength(): number {
+    return this.#queue.length - this.#queueHead;
+  }
+
+  #dequeue(): PendingCall | undefined {
+    while (this.#queueHead < this.#queue.length) {
+      const call = this.#queue[this.#queueHead]!;
+      this.#queue[this.#queueHead++] = undefined as unknown as PendingCall;
+      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+        this.#queue.splice(0, this.#queueHead);
+        this.#queueHead = 0;
+      }
+      if (!call.settled) return call;
+    }
+    return undefined;
+  }
+
+  #idleWorker(): WorkerProcess | undefined {
+    for (const w of this.#workers) {
+      if (w.state === 'idle' && w.retireAfterCall === undefined) return w;
+    }
+    return undefined;
+  }
+
+  /** Hands queued calls to idle workers, oldest call first. */
+  #pump(): void {
+    while (this.#queueLength > 0) {
+      const worker = this.#idleWorker();
+      if (worker === undefined) break;
+      const call = this.#dequeue();
+      if (call === undefined) break;
+      worker.run(call);
+    }
+    this.#checkDrained();
+  }
+
+  /** Workers that count toward the pool's size: alive and not on their way out. */
+  #liveCount(except?: WorkerProcess): { live: number; starting: number } {
+    let live = 0;
+    let starting = 0;
+    for (const w of this.#workers) {
+      if (w === except || w.state === 'exited' || w.state === 'stopping' || w.retireAfterCall !== undefined) continue;
+      live++;
+      if (w.state === 'starting') starting++;
+    }
+    return { live, starting };
+  }
+
+  /** Starts workers while calls wait for them, up to maxPoolSize, and keeps minPoolSize alive. */
+  #grow(): void {
+    if (this.#state === 'closed' || this.#restartTimer !== undefined) return;
+    let { live, starting } = this.#liveCount();
+    while (live < this.config.maxPoolSize && (starting < this.#queueLength || (live < this.config.minPoolSize && this.#state === 'open'))) {
+      this.#spawn().catch(() => { /* reported through #onStartFailed */ });
+      live++;
+      starting++;
+    }
+  }
+
+  /** Spawns a worker; the promise settles when it is ready or has failed to start. */
+  #spawn(): Promise<void> {
+    const worker = new WorkerProcess(this.#nextWorkerId++, this.#pipeHome, this.config, this.service, {
+      idle: (w) => this.#onIdle(w),
+      exited: (w, info) => this.#onExited(w, info),
+      health: (w, health) => this.emit('health', { workerId: w.workerId, pid: w.pid, health }),
+      timeout: (w, method, timeoutMs) => {
+        this.#totals.timeouts++;
+        this.config.logger.warn(`"${method}" timed out after ${timeoutMs} ms on ${w.label}; killing it`);
+        this.emit('timeout', { workerId: w.workerId, pid: w.pid, method, timeoutMs });
+      },
+    });
+    this.#workers.add(worker);
+    this.#totals.workersStarted++;
+    const started = worker.start();
+    this.emit('workerStart', { workerId: worker.workerId, pid: worker.pid });
+    started.then(() => this.#onReady(worker), (error: unknown) => this.#onStartFailed(worker, error as WorkerStartError));
+    return started;
+  }
+
+  #onReady(worker: WorkerProcess): void {
+    this.#failedStartsInARow = 0;
+    this.config.logger.debug(`${worker.label} is ready`);
+    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid });
+    const jitter = 1 - Math.random() * LIFETIME_JITTER;
+    const timer = setTimeout(() => this.#recycle(worker, 'lifetime'), Math.floor(this.config.maxProcessLifetimeMs * jitter));
+    timer.unref();
+    this.#lifetimeTimers.set(worker, timer);
+    if (this.#state === 'closed') return;
+    this.#pump();
+  }
+
+  #onStartFailed(worker: WorkerProcess, error: WorkerStartError): void {
+    this.config.logger.error(error.message, { workerId: worker.workerId });
+    this.emit('workerStartFailed', { workerId: worker.workerId, error });
+    // With no worker left to run them, queued calls would wait forever: fail them with the reason.
+    if (this.#liveCount(worker).live === 0) {
+      for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) settleCall(call, error);
+      this.#checkDrained();
+    }
+  }
+
+  #onIdle(worker: WorkerProcess): void {
+    if (worker.retireAfterCall === undefined && worker.callsServed >= this.config.processRecycleThreshold) {
+      this.#recycle(worker, 'calls');
+    } else if (worker.retireAfterCall !== undefined) {
+      void worker.stop('recycle');
+    }
+    this.#pump();
+  }
+
+  #recycle(worker: WorkerProcess, reason: RecycleReason): void {
+    if (worker.retireAfterCall !== undefined || worker.state === 'stopping' || worker.state === 'exited') return;
+    worker.retireAfterCall = reason;
+    this.#totals.recycles++;
+    this.config.logger.info(`recycling ${worker.label}: ${reason === 'calls' ? `served ${worker.callsServed} calls` : 'reached its lifetime'}`);
+    this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt });
+    // The replacement starts first; the old worker takes no more calls and leaves once its
+    // current call is done. (A retiring worker that went on serving until its replacement was
+    // ready would never stall the queue, but could serve far past the threshold, which is what
+    // recycling exists to prevent.)
+    this.#grow();
+    if (worker.state === 'idle') void worker.stop('recycle');
+  }
+
+  #onExited(worker: WorkerProcess, info: { reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }): void {
+    this.#workers.delete(worker);
+    clearTimeout(this.#lifetimeTimers.get(worker));
+    this.#lifetimeTimers.delete(worker);
+    if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
+    if (info.reason === 'start-failed') this.#failedStartsInARow++;
+    const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
+    this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
+    this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
+    if (this.#state === 'closed') return;
+    if (info.reason === 'start-failed' && this.#failedStartsInARow > 0) {
+      this.#scheduleRestart();
+    } else {
+      this.#grow();
+    }
+    this.#pump();
+  }
+
+  /** After failed starts, wait (doubling) before trying again, so a broken worker is not respawned in a tight loop. */
+  #scheduleRestart(): void {
+    if (this.#restartTimer !== undefined) return;
+    const delay = Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MIN_MS * 2 ** (this.#failedStartsInARow - 1));
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      this.#grow();
+    }, delay);
+    this.#restartTimer.unref();
+  }
+
+  #checkDrained(): void {
+    if (this.#drained === undefined || this.#queueLength > 0) return;
+    for (const w of this.#workers) if (w.current !== undefined) return;
+    const done = this.#drained;
+    this.#drained = undefined;
+    done();
+  }
+}

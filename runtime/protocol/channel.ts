@@ -1,0 +1,87 @@
+/**
+ * One end of a worker's pipe: frames in, messages out, and the reverse. Used by both the parent
+ * and the worker host. It reports bytes that make no sense as a violation and stops reading;
+ * what to do about it (kill the worker, exit) is the owner's decision.
+ */
+import type { Socket } from 'node:net';
+import { decodeBody, encodeFrame, FrameReader } from './frames.js';
+
+export interface ChannelHandlers {
+  /** A decoded message: an array whose first element is a number (its kind). Nothing else is delivered. */
+  message(message: unknown[]): void;
+  /** The stream stopped making sense (oversize frame, undecodable bytes, not a message). */
+  violation(reason: string, cause?: unknown): void;
+  /** The pipe closed, from either end. Called once. */
+  close(hadError: boolean): void;
+}
+
+export class Channel {
+  readonly #socket: Socket;
+  readonly #reader: FrameReader;
+  readonly #handlers: ChannelHandlers;
+  #broken = false;
+
+  constructor(socket: Socket, maxFrameBytes: number, handlers: ChannelHandlers) {
+    this.#socket = socket;
+    this.#handlers = handlers;
+    this.#reader = new FrameReader(maxFrameBytes, (body) => this.#onBody(body));
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (this.#broken) return;
+      try {
+        this.#reader.push(chunk);
+      } catch (error) {
+        this.#fail((error as Error).message, error);
+      }
+    });
+    // A write to a peer that has gone away raises EPIPE/ECONNRESET here; 'close' follows and says so.
+    socket.on('error', () => {});
+    socket.once('close', (hadError) => handlers.close(hadError));
+  }
+
+  /** The largest frame body accepted from the peer. */
+  set maxFrameBytes(value: number) {
+    this.#reader.maxBodyBytes = value;
+  }
+
+  get socket(): Socket {
+    return this.#socket;
+  }
+
+  /** Sends one message. Returns false when the socket is buffering (see the socket's 'drain'). */
+  send(message: unknown): boolean {
+    if (this.#socket.destroyed) return false;
+    return this.#socket.write(encodeFrame(message));
+  }
+
+  /** Ends the pipe after what was written is flushed. */
+  end(callback?: () => void): void {
+    this.#socket.end(callback);
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #onBody(body: Buffer): void {
+    if (this.#broken) return;
+    let message: unknown;
+    try {
+      message = decodeBody(body);
+    } catch (error) {
+      this.#fail(`a frame of ${body.length} bytes is not valid msgpack: ${(error as Error).message}`, error);
+      return;
+    }
+    if (!Array.isArray(message) || typeof message[0] !== 'number') {
+      this.#fail(`a frame decoded to ${Array.isArray(message) ? 'an array without a message kind' : typeof message}, not a message`);
+      return;
+    }
+    this.#handlers.message(message);
+  }
+
+  #fail(reason: string, cause?: unknown): void {
+    this.#broken = true;
+    this.#socket.pause();
+    this.#handlers.violation(reason, cause);
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * One worker process as the parent sees it: spawn, handshake over its private pipe, one call at
+ * a time, and its end, deliberate or not. The pool decides what to run where; this class keeps
+ * the promise that each call it was given settles exactly once, and says why the process ended.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ResolvedConfig } from './config.js';
+import { CallTimeoutError, ProtocolError, RemoteError, WorkerCrashedError, WorkerStartError, type WorkerRef } from './errors.js';
+import { LineSplitter } from './output.js';
+import { platform } from './platform/index.js';
+import { Channel } from './protocol/channel.js';
+import { encodeFrame } from './protocol/frames.js';
+import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
+import { checkResult, type MethodDescriptor, type ServiceDescriptor } from './service.js';
+
+export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'exited';
+
+/** Why a worker's process ended. */
+export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed';
+
+export interface ExitInfo {
+  readonly reason: ExitReason;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A call the pool accepted; settled exactly once through `settle`. */
+export interface PendingCall {
+  readonly method: MethodDescriptor;
+  readonly args: unknown[];
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  settled: boolean;
+}
+
+export function settleCall(call: PendingCall, error: Error | undefined, value?: unknown): void {
+  if (call.settled) return;
+  call.settled = true;
+  if (error !== undefined) call.reject(error);
+  else call.resolve(value);
+}
+
+export interface WorkerEvents {
+  /** The worker finished its call and can take another. */
+  idle(worker: WorkerProcess): void;
+  /** The process is gone; its call, if any, has been settled. */
+  exited(worker: WorkerProcess, info: ExitInfo): void;
+  health(worker: WorkerProcess, health: WorkerHealthData): void;
+  timeout(worker: WorkerProcess, method: string, timeoutMs: number): void;
+}
+
+const HELLO_MAX_BYTES = 4096;
+const HELLO_DEADLINE_MS = 5000;
+const MAX_UNPROVEN_CONNECTIONS = 8;
+/** How long after its pipe closes a worker may take to exit before it is killed. */
+const EXIT_AFTER_EOF_MS = 1000;
+const STDERR_GRACE_MS = 250;
+
+export class WorkerProcess implements WorkerRef {
+  readonly workerId: number;
+  state: WorkerState = 'starting';
+  callsServed = 0;
+  readonly startedAt = Date.now();
+  lastHealth: WorkerHealthData | undefined;
+  /** Set when the worker should retire once its current call is done. */
+  retireAfterCall: string | undefined;
+
+  readonly #config: ResolvedConfig;
+  readonly #service: ServiceDescriptor;
+  readonly #events: WorkerEvents;
+  readonly #secret = randomBytes(32);
+  readonly #pipe: string;
+  #child: ChildProcess | undefined;
+  #server: Server | undefined;
+  #channel: Channel | undefined;
+  #stdout: LineSplitter | undefined;
+  #stderr: LineSplitter | undefined;
+  #current: PendingCall | undefined;
+  #currentId = 0;
+  #callTimer: NodeJS.Timeout | undefined;
+  #startTimer: NodeJS.Timeout | undefined;
+  #killReason: ExitReason | undefined;
+  #startFailure: WorkerStartError | undefined;
+  #settleStart: ((error: WorkerStartError | undefined) => void) | undefined;
+  #exited: Promise<ExitInfo>;
+  #resolveExited!: (info: ExitInfo) => void;
+  readonly #unproven = new Set<Socket>();
+
+  constructor(workerId: number, pipeHome: string | undefined, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
+    this.workerId = workerId;
+    this.#config = config;
+    this.#service = service;
+    this.#events = events;
+    this.#pipe = platform.pipePath(pipeHome, config.pipeNamePrefix, `w${workerId}-${randomBytes(8).toString('hex')}`);
+    this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** The call being run, if any. */
+  get current(): PendingCall | undefined {
+    return this.#current;
+  }
+
+  /** Resolves when the process has exited, with why. */
+  get exited(): Promise<ExitInfo> {
+    return this.#exited;
+  }
+
+  get label(): string {
+    return `worker ${this.workerId} (pid ${this.pid ?? '?'})`;
+  }
+
+  /** Spawns the process and resolves once it is ready to take calls; rejects with WorkerStartError. */
+  start(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#settleStart = (error) => {
+        this.#settleStart = undefined;
+        clearTimeout(this.#startTimer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      this.#startTimer = setTimeout(() => {
+        this.#failStart(`${this.label} was not ready within ${this.#config.processStartTimeoutMs} ms (processStartTimeoutMs); it was killed`);
+        this.#kill('start-failed');
+      }, this.#config.processStartTimeoutMs);
+      this.#listen().then(() => this.#spawn(), (error: unknown) => {
+        this.#failStart(`cannot listen on the worker's pipe ${this.#pipe}: ${(error as Error).message}`, error);
+        this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
+      });
+    });
+  }
+
+  /** Sends a call; the worker must be idle. */
+  run(call: PendingCall): void {
+    const timeoutMs = call.method.timeoutMs ?? this.#config.methodCallTimeoutMs;
+    this.state = 'busy';
+    this.#current = call;
+    const id = ++this.#currentId;
+    this.#channel!.socket.ref();
+    try {
+      this.#channel!.send([Kind.Call, id, call.method.id, call.args]);
+    } catch (error) {
+      // The arguments could not be encoded; nothing was sent, the worker is still good.
+      this.#finishCall();
+      settleCall(call, new ProtocolError(`the arguments of "${call.method.name}" could not be encoded: ${(error as Error).message}`, { method: call.method.name, cause: error }));
+      this.#events.idle(this);
+      return;
+    }
+    this.#callTimer = setTimeout(() => this.#onTimeout(call, timeoutMs), timeoutMs);
+  }
+
+  /** Asks the worker to exit after its current call; SIGTERM, then SIGKILL, if it takes too long. */
+  stop(reason: 'recycle' | 'shutdown'): Promise<ExitInfo> {
+    if (this.state === 'exited') return this.#exited;
+    if (this.state === 'stopping') return this.#exited;
+    this.state = 'stopping';
+    this.#killReason ??= reason;
+    if (this.#channel === undefined) {
+      this.#kill(reason);
+      return this.#exited;
+    }
+    this.#channel.send([Kind.Shutdown]);
+    const grace = this.#config.shutdownGraceMs;
+    const term = setTimeout(() => {
+      this.#signal('SIGTERM');
+      const kill = setTimeout(() => this.#signal('SIGKILL'), grace);
+      void this.#exited.then(() => clearTimeout(kill));
+    }, grace);
+    void this.#exited.then(() => clearTimeout(term));
+    return this.#exited;
+  }
+
+  /** Kills the process (and its process group) now. */
+  kill(reason: ExitReason): void {
+    this.#kill(reason);
+  }
+
+  // ---- start-up -------------------------------------------------------------------------------
+
+  #listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((socket) => this.#onConnection(socket));
+      this.#server = server;
+      server.once('error', reject);
+      server.listen(this.#pipe, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.#config.logger.warn(`${this.label}: pipe listener error: ${error.message}`));
+        resolve();
+      });
+    });
+  }
+
+  #spawn(): void {
+    if (this.state !== 'starting') return;
+    let child: ChildProcess;
+    try {
+      child = spawn(this.#config.workerExecutable, [...this.#config.execArgv, this.#config.workerEntry], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: this.#config.env as NodeJS.ProcessEnv,
+        cwd: this.#config.cwd,
+        detached: platform.detachWorkers,
+        windowsHide: true,
+      });
+    } catch (error) {
+      this.#failStart(`cannot spawn workerExecutable "${this.#config.workerExecutable}": ${(error as Error).message}`, error);
+      this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
+      return;
+    }
+    this.#child = child;
+    child.on('error', (error) => {
+      // Spawn failures (ENOENT, EACCES) arrive here, with no 'exit' to follow when nothing ran.
+      if (child.pid === undefined) {
+        this.#failStart(`cannot spawn workerExecutable "${this.#config.workerExecutable}": ${error.message}. Set workerExecutable to a Node.js binary`, error);
+        this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
+      } else {
+        this.#config.logger.warn(`${this.label}: ${error.message}`);
+      }
+    });
+    child.on('exit', (code, signal) => this.#onExit(code, signal));
+    const tag = { workerId: this.workerId, pid: child.pid };
+    this.#stdout = new LineSplitter(child.stdout!, (line) => this.#config.logger.info(`[worker ${this.workerId}] ${line}`, tag));
+    this.#stderr = new LineSplitter(child.stderr!, (line) => this.#config.logger.warn(`[worker ${this.workerId}] ${line}`, tag));
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(`${JSON.stringify({ pipe: this.#pipe, secret: this.#secret.toString('hex'), parentPid: process.pid, maxFrameBytes: this.#config.maxFrameBytes })}\n`);
+    // An idle worker must not keep the application alive; busy ones do, through their socket.
+    child.unref();
+    (child.stdout as unknown as Socket).unref?.();
+    (child.stderr as unknown as Socket).unref?.();
+  }
+
+  #onConnection(socket: Socket): void {
+    if (this.#channel !== undefined || this.state !== 'starting' || this.#unproven.size >= MAX_UNPROVEN_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
+    this.#unproven.add(socket);
+    const deadline = setTimeout(() => refuse('sent no hello in time'), HELLO_DEADLINE_MS);
+    deadline.unref();
+    const refuse = (why: string): void => {
+      clearTimeout(deadline);
+      this.#unproven.delete(socket);
+      this.#config.logger.warn(`refused a connection to ${this.label}'s pipe: ${why}`);
+      if (!socket.destroyed) socket.end(encodeFrame([Kind.Refused, why]), () => socket.destroy());
+    };
+    const channel: Channel = new Channel(socket, HELLO_MAX_BYTES, {
+      message: (message) => {
+        if (this.#channel === channel) {
+          this.#onMessage(message);
+          return;
+        }
+        clearTimeout(deadline);
+        if (message[0] !== Kind.Hello || typeof message[1] !== 'string' || !this.#secretMatches(message[1])) {
+          refuse('it did not prove itself with the worker\'s secret');
+          return;
+        }
+        this.#unproven.delete(socket);
+        this.#adopt(channel, message);
+      },
+      violation: (reason) => {
+        if (this.#channel === channel) this.#onViolation(reason);
+        else refuse(`it sent bytes that are not a frame: ${reason}`);
+      },
+      close: () => {
+        this.#unproven.delete(socket);
+        clearTimeout(deadline);
+        if (this.#channel === channel) this.#onChannelClosed();
+      },
+    });
+  }
+
+  #secretMatches(candidate: string): boolean {
+    const given = Buffer.from(candidate, 'hex');
+    return given.length === this.#secret.length && timingSafeEqual(given, this.#secret);
+  }
+
+  #adopt(channel: Channel, hello: unknown[]): void {
+    this.#channel = channel;
+    channel.maxFrameBytes = this.#config.maxFrameBytes;
+    // One worker, one connection: stop listening and drop anyone else who knocked.
+    this.#server?.close();
+    for (const other of this.#unproven) other.destroy();
+    this.#unproven.clear();
+
+    const [, , , version, hash, name] = hello;
+    if (version !== PROTOCOL_VERSION) {
+      this.#refuseWorker(`${this.label} speaks protocol version ${String(version)}, this pool speaks ${PROTOCOL_VERSION}: the worker and the client come from different versions of process-sandbox; install one version for both`);
+      return;
+    }
+    if (hash !== this.#service.interfaceHash || name !== this.#service.name) {
+      this.#refuseWorker(`${this.label} was generated from ${String(name)} with interface hash ${String(hash)}, but the client was generated from ${this.#service.name} (${this.#service.source}) with interface hash ${this.#service.interfaceHash}: they come from different versions of the interface. Run sandbox-gen again and rebuild, so the client and the worker entry match`);
+      return;
+    }
+    channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]);
+  }
+
+  #refuseWorker(message: string): void {
+    this.#channel?.send([Kind.Refused, message]);
+    this.#failStart(message);
+    this.#kill('start-failed');
+  }
+
+  #failStart(message: string, cause?: unknown, remote?: { name: string; message: string; stack?: string | undefined }): void {
+    if (this.#settleStart === undefined) return;
+    this.#startFailure = new WorkerStartError(message, { worker: this, stderrTail: this.#stderr?.tail ?? '', remote, cause });
+    this.#settleStart(this.#startFailure);
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  #onMessage(message: unknown[]): void {
+    switch (message[0]) {
+      case Kind.Result:
+        this.#onReply(message[1], undefined, message[2]);
+        return;
+      case Kind.Error:
+        if (!isRemoteErrorData(message[2])) {
+          this.#onViolation('an error reply without a name and a message');
+          return;
+        }
+        this.#onReply(message[1], message[2], undefined);
+        return;
+      case Kind.Health:
+        this.#onHealth(message[1]);
+        return;
+      case Kind.Ready:
+        if (this.state !== 'starting' || this.#settleStart === undefined) {
+          this.#onViolation('a second ready message');
+          return;
+        }
+        this.state = 'idle';
+        this.#channel!.socket.unref();
+        this.#settleStart(undefined);
+        return;
+      case Kind.StartFailed: {
+        const data = message[1];
+        const text = isRemoteErrorData(data) ? data.message : 'the worker could not load its implementation';
+        this.#failStart(`${this.label} could not start: ${text}`, undefined, isRemoteErrorData(data) ? data : undefined);
+        this.#kill('start-failed');
+        return;
+      }
+      default:
+        this.#onViolation(`a message of unknown kind ${String(message[0])}`);
+    }
+  }
+
+  #onReply(id: unknown, error: { name: string; message: string } | undefined, value: unknown): void {
+    const call = this.#current;
+    if (call === undefined || id !== this.#currentId) {
+      this.#onViolation(`a reply to call ${String(id)}, which is not the call it was given`);
+      return;
+    }
+    this.callsServed++;
+    this.#finishCall();
+    if (error !== undefined) {
+      settleCall(call, new RemoteError(call.method.name, error));
+    } else {
+      try {
+        checkResult(call.method, value);
+        settleCall(call, undefined, value);
+      } catch (failure) {
+        settleCall(call, failure as Error);
+      }
+    }
+    this.#events.idle(this);
+  }
+
+  #onHealth(data: unknown): void {
+    if (typeof data !== 'object' || data === null || typeof (data as WorkerHealthData).callsServed !== 'number') {
+      this.#onViolation('a health message of the wrong shape');
+      return;
+    }
+    this.lastHealth = data as WorkerHealthData;
+    this.#events.health(this, this.lastHealth);
+  }
+
+  #finishCall(): void {
+    clearTimeout(this.#callTimer);
+    this.#callTimer = undefined;
+    this.#current = undefined;
+    if (this.state === 'busy') this.state = 'idle';
+    this.#channel?.socket.unref();
+  }
+
+  #onTimeout(call: PendingCall, timeoutMs: number): void {
+    if (this.#current !== call) return;
+    this.#kill('timeout');
+    settleCall(call, new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this }));
+    this.#events.timeout(this, call.method.name, timeoutMs);
+  }
+
+  #onViolation(reason: string): void {
+    const error = new ProtocolError(`${this.label} broke the protocol: ${reason}; it was killed and will be replaced`, { worker: this, method: this.#current?.method.name });
+    this.#config.logger.error(error.message, { workerId: this.workerId, pid: this.pid });
+    if (this.#current !== undefined) settleCall(this.#current, error);
+    this.#failStart(error.message);
+    this.#kill('protocol');
+  }
+
+  #onChannelClosed(): void {
+    if (this.state === 'exited') return;
+    // The pipe is gone; the exit (with its code or signal) should follow at once. If it does not,
+    // the worker is wedged without its pipe: kill it.
+    const timer = setTimeout(() => this.#kill(this.#killReason ?? 'crash'), EXIT_AFTER_EOF_MS);
+    void this.#exited.then(() => clearTimeout(timer));
+  }
+
+  // ---- the end --------------------------------------------------------------------------------
+
+  #kill(reason: ExitReason): void {
+    this.#killReason ??= reason;
+    if (this.#child === undefined) {
+      this.#markExited({ reason: this.#killReason, exitCode: null, signal: null });
+      return;
+    }
+    this.#signal('SIGKILL');
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    if (this.#child !== undefined) platform.killTree(this.#child, signal);
+  }
+
+  #onExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
+    const stderr = this.#child?.stderr;
+    if (this.#settleStart !== undefined && stderr && !stderr.readableEnded) {
+      // A worker that dies while starting usually says why on stderr, which may still be in
+      // flight: wait for it briefly so the start error can quote it.
+      const timer = setTimeout(() => this.#onExitNow(exitCode, signal), STDERR_GRACE_MS);
+      stderr.once('close', () => { clearTimeout(timer); this.#onExitNow(exitCode, signal); });
+      return;
+    }
+    this.#onExitNow(exitCode, signal);
+  }
+
+  #onExitNow(exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (this.state === 'exited') return;
+    const reason: ExitReason = this.#killReason ?? (this.state === 'stopping' ? 'shutdown' : this.state === 'starting' ? 'start-failed' : 'crash');
+    this.#stdout?.flush();
+    this.#stderr?.flush();
+    if (this.#settleStart !== undefined) {
+      const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${exitCode}`;
+      this.#failStart(`${this.label} ${how} before it was ready`);
+    }
+    const call = this.#current;
+    if (call !== undefined) {
+      this.#finishCall();
+      settleCall(call, new WorkerCrashedError({ workerId: this.workerId, pid: this.pid, exitCode, signal, method: call.method.name, lastHealth: this.lastHealth }));
+    }
+    this.#markExited({ reason, exitCode, signal });
+  }
+
+  #markExited(info: ExitInfo): void {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    clearTimeout(this.#startTimer);
+    clearTimeout(this.#callTimer);
+    this.#server?.close();
+    for (const other of this.#unproven) other.destroy();
+    this.#channel?.destroy();
+    this.#resolveExited(info);
+    this.#events.exited(this, info);
+  }
+
+  /** The start failure, if the worker failed to start. */
+  get startFailure(): WorkerStartError | undefined {
+    return this.#startFailure;
+  }
+}

@@ -1,0 +1,65 @@
+/** Paths, clean-up and process checks shared by the runtime tests. */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { ITestServiceClient } from './.generated/js/.generated/services/ITestService.client.js';
+import type { PoolConfig } from 'process-sandbox';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export const paths = {
+  testService: here('./.generated/js/workers/test-service.js'),
+  broken: here('./.generated/js/workers/broken.js'),
+  throwsAtImport: here('./.generated/js/workers/throws-at-import.js'),
+  versioned: here('./.generated/js/workers/versioned.js'),
+  versionedV1Client: here('./.generated/js/.generated/versions/v1/IVersioned.client.js'),
+  versionedV2Worker: here('./.generated/js/.generated/versions/v2/IVersioned.worker.js'),
+};
+
+const open = new Set<{ close(): Promise<void> }>();
+
+/** Registers something to close after the test, whatever happens. */
+export function track<T extends { close(): Promise<void> }>(thing: T): T {
+  open.add(thing);
+  return thing;
+}
+
+afterEach(async () => {
+  const all = [...open];
+  open.clear();
+  await Promise.allSettled(all.map((c) => c.close()));
+});
+
+/** A test-service client, closed after the test. Logs are silent unless a test passes a logger. */
+export async function testClient(config: Partial<PoolConfig> = {}): Promise<ITestServiceClient> {
+  return track(await ITestServiceClient.create({ workerModule: paths.testService, logger: false, ...config }));
+}
+
+/**
+ * Whether a process is alive, from /proc/PID/status (a zombie counts as dead: it runs nothing
+ * and holds nothing but its exit status). Not `kill -0`, which says yes to zombies.
+ */
+export function isAlive(pid: number): boolean {
+  const status = `/proc/${pid}/status`;
+  if (!existsSync(status)) return false;
+  try {
+    const state = /^State:\s+(\S)/m.exec(readFileSync(status, 'utf8'))?.[1];
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `check` is true or `timeoutMs` passes; returns whether it became true. */
+export async function waitFor(check: () => boolean, timeoutMs = 5000, everyMs = 20): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return check();
+}
+
+export function workerPids(client: { pool: { stats(): { workers: readonly { pid: number | undefined }[] } } }): number[] {
+  return client.pool.stats().workers.map((w) => w.pid).filter((p): p is number => p !== undefined);
+}

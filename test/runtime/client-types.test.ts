@@ -1,0 +1,37 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { ProcessPool, Remote } from 'process-sandbox';
+import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
+import type { ITestService, Shape } from '../services/ITestService.js';
+
+// These assertions are checked by `tsc` (npm run typecheck), which fails the build on any drift.
+describe('the generated client\'s types', () => {
+  it('mirrors the interface with promises', () => {
+    expectTypeOf<ITestServiceClient>().toMatchTypeOf<Remote<ITestService>>();
+    expectTypeOf<ITestServiceClient['add']>().toEqualTypeOf<(a: number, b: number) => Promise<number>>();
+    expectTypeOf<ITestServiceClient['concat']>().parameters.toEqualTypeOf<[parts: string[], separator?: string]>();
+    expectTypeOf<ITestServiceClient['echoBuffer']>().returns.toEqualTypeOf<Promise<Buffer>>();
+    expectTypeOf<ITestServiceClient['describe']>().returns.toEqualTypeOf<Promise<Shape>>();
+    expectTypeOf<ITestServiceClient['maybe']>().returns.toEqualTypeOf<Promise<string | null | undefined>>();
+    expectTypeOf<ITestServiceClient['nothing']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf<ITestServiceClient['pool']>().toEqualTypeOf<ProcessPool>();
+    expectTypeOf<ITestServiceClient['close']>().returns.toEqualTypeOf<Promise<void>>();
+    expectTypeOf(ITestServiceClient.create).returns.resolves.toEqualTypeOf<ITestServiceClient>();
+  });
+
+  it('does not compile calls with the wrong arguments', () => {
+    const check = (c: ITestServiceClient): void => {
+      // @ts-expect-error: a string where the interface says number
+      void c.add('1', 2);
+      // @ts-expect-error: missing argument
+      void c.add(1);
+      // @ts-expect-error: not a method of the interface
+      void c.subtract(1, 2);
+      // @ts-expect-error: the shape lacks origin
+      void c.describe({ name: 'x', sides: 1 });
+      // @ts-expect-error: results are promises, not values
+      const n: number = c.pid();
+      void n;
+    };
+    void check;
+  });
+});

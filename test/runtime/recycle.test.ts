@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { isAlive, testClient, waitFor } from '../helpers.js';
+
+describe('recycling', () => {
+  it('after processRecycleThreshold calls a worker is replaced, and no call fails', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 5 });
+    const recycles: unknown[] = [];
+    c.pool.on('recycle', (e) => recycles.push(e));
+    const first = await c.pid();
+    const pids: number[] = [first];
+    for (let i = 0; i < 30; i++) pids.push(await c.pid());
+    // each worker serves exactly the threshold, then its replacement takes over
+    const runs: number[] = [];
+    for (let i = 0; i < pids.length; i++) if (i === 0 || pids[i] !== pids[i - 1]) runs.push(1); else runs[runs.length - 1]!++;
+    expect(runs.slice(0, -1)).toEqual(Array(runs.length - 1).fill(5));
+    expect(runs.length).toBe(7);
+    expect(recycles[0]).toMatchObject({ pid: first, reason: 'calls' });
+    expect(await waitFor(() => !isAlive(first), 3000)).toBe(true);
+    expect(c.pool.stats().totals.crashes).toBe(0);
+  });
+
+  it('concurrent callers see no error while workers recycle under them', async () => {
+    const c = await testClient({ minPoolSize: 2, maxPoolSize: 2, processRecycleThreshold: 10 });
+    const results = await Promise.all(Array.from({ length: 120 }, (_, i) => c.add(i, i)));
+    expect(results).toEqual(Array.from({ length: 120 }, (_, i) => 2 * i));
+    expect(c.pool.stats().totals.recycles).toBeGreaterThan(0);
+  });
+
+  it('an idle worker is recycled when it reaches maxProcessLifetimeMs', async () => {
+    const c = await testClient({ minPoolSize: 1, maxProcessLifetimeMs: 400 });
+    const pid = await c.pid();
+    const recycled = new Promise((resolve) => c.pool.once('recycle', resolve));
+    expect(await recycled).toMatchObject({ pid, reason: 'lifetime' });
+    expect(await waitFor(() => !isAlive(pid), 3000)).toBe(true);
+    expect(await waitFor(() => c.pool.stats().workers.some((w) => w.state === 'idle'), 3000)).toBe(true);
+    expect(await c.pid()).not.toBe(pid);
+  });
+});

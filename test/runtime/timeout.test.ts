@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { CallTimeoutError } from 'process-sandbox';
+import { isAlive, testClient, waitFor } from '../helpers.js';
+
+describe('a call past its deadline', () => {
+  it('a hung worker times out, is killed and replaced; the next call works', async () => {
+    const c = await testClient({ methodCallTimeoutMs: 300 });
+    const events: unknown[] = [];
+    c.pool.on('timeout', (e) => events.push(e));
+    const pid = await c.pid();
+    const error = await c.hang().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(error).toMatchObject({ method: 'hang', timeoutMs: 300, pid });
+    expect(await waitFor(() => !isAlive(pid), 2000)).toBe(true);
+    expect(events).toEqual([expect.objectContaining({ pid, method: 'hang', timeoutMs: 300 })]);
+    const next = await c.pid();
+    expect(next).not.toBe(pid);
+  });
+
+  it('calls queued behind the hung one run on the replacement', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, methodCallTimeoutMs: 300 });
+    const hung = c.hang();
+    const after = [c.add(1, 1), c.add(2, 2)];
+    await expect(hung).rejects.toBeInstanceOf(CallTimeoutError);
+    expect(await Promise.all(after)).toEqual([2, 4]);
+  });
+
+  it('the timeout counts from when the call reaches a worker, not from when it was queued', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, methodCallTimeoutMs: 400 });
+    const first = c.sleep(250);
+    const second = c.sleep(250);
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
+  });
+});

@@ -1,0 +1,35 @@
+/** The service most runtime tests run against: real work, and every way a worker can fail. */
+export interface Shape {
+  name: string;
+  sides: number;
+  tags?: string[];
+  origin: { x: number; y: number } | null;
+}
+
+export interface ITestService {
+  add(a: number, b: number): number;
+  concat(parts: string[], separator?: string): string;
+  echo(data: Uint8Array): Uint8Array;
+  echoBuffer(data: Buffer): Promise<Buffer>;
+  describe(shape: Shape): Shape;
+  maybe(flag: boolean): string | null | undefined;
+  nothing(): void;
+  /** Resolves after `ms` milliseconds with the worker's pid. */
+  sleep(ms: number): Promise<number>;
+  pid(): number;
+  /** Dereferences a NULL pointer in native code (strlen(NULL) through koffi): a real SIGSEGV. */
+  segfault(): number;
+  /** Calls process.exit(code) in the worker. */
+  exit(code: number): number;
+  /** Never returns: a synchronous busy loop the event loop cannot interrupt. */
+  hang(): number;
+  /** Appends one line to `file`, then returns the worker's pid; used to prove a call ran once. */
+  touch(file: string): number;
+  /** Appends one line to `file`, then crashes: the call ran, and its worker died with it. */
+  touchThenCrash(file: string): number;
+  fail(message: string, code?: string): number;
+  /** Returns a value of the wrong type, to prove the client validates results. */
+  lie(): number;
+  /** Writes a line to stdout and one to stderr. */
+  chatter(text: string): number;
+}

@@ -1,0 +1,3 @@
+export interface IVersioned {
+  greet(name: string, excited: boolean): string;
+}

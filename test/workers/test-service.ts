@@ -1,0 +1,34 @@
+/** The implementation of ITestService that tests run in workers. */
+import { appendFileSync } from 'node:fs';
+import koffi from 'koffi';
+import type { ITestService, Shape } from '../services/ITestService.js';
+
+let strlen: ((s: string | null) => number) | undefined;
+
+function crashNatively(): never {
+  strlen ??= koffi.load(process.platform === 'win32' ? 'msvcrt.dll' : 'libc.so.6').func('size_t strlen(const char *s)') as (s: string | null) => number;
+  strlen(null);
+  throw new Error('strlen(NULL) returned: this platform did not fault');
+}
+
+export class TestService implements ITestService {
+  add(a: number, b: number): number { return a + b; }
+  concat(parts: string[], separator = ','): string { return parts.join(separator); }
+  echo(data: Uint8Array): Uint8Array { return data; }
+  async echoBuffer(data: Buffer): Promise<Buffer> { return data; }
+  describe(shape: Shape): Shape { return { ...shape, name: `${shape.name}!` }; }
+  maybe(flag: boolean): string | null | undefined { return flag ? 'yes' : null; }
+  nothing(): void {}
+  sleep(ms: number): Promise<number> { return new Promise((resolve) => setTimeout(() => resolve(process.pid), ms)); }
+  pid(): number { return process.pid; }
+  segfault(): number { crashNatively(); }
+  exit(code: number): number { process.exit(code); }
+  hang(): number { for (;;) { /* spin */ } }
+  touch(file: string): number { appendFileSync(file, `${process.pid}\n`); return process.pid; }
+  touchThenCrash(file: string): number { appendFileSync(file, `${process.pid}\n`); crashNatively(); }
+  fail(message: string, code?: string): number { throw Object.assign(new RangeError(message), code === undefined ? {} : { code }); }
+  lie(): number { return 'not a number' as unknown as number; }
+  chatter(text: string): number { console.log(`out: ${text}`); console.error(`err: ${text}`); return text.length; }
+}
+
+export default TestService;

@@ -1,0 +1,5 @@
+export default {
+  greet(name: string, excited?: boolean): string {
+    return `hello ${name}${excited ? '!' : ''}`;
+  },
+};

@@ -1,0 +1,24 @@
+/**
+ * Ties the worker's life to its parent's before it runs any user code. Linux: the kernel sends
+ * SIGKILL when the parent dies (PR_SET_PDEATHSIG), which works even while the worker is stuck in
+ * native code where no JavaScript runs; the getppid() check closes the race where the parent
+ * died before prctl. Elsewhere the pipe's EOF does the job (see host.ts) until the platform work
+ * adds Job Objects on Windows.
+ */
+const PR_SET_PDEATHSIG = 1;
+const SIGKILL = 9;
+
+export async function tieToParent(parentPid: number): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const { default: koffi } = await import('koffi');
+  const libc = koffi.load('libc.so.6');
+  const prctl = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
+  const getppid = libc.func('int getppid()');
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) !== 0) {
+    process.stderr.write('[process-sandbox] prctl(PR_SET_PDEATHSIG) failed; this worker may outlive its parent\n');
+  }
+  if (getppid() !== parentPid) {
+    // The parent is already gone (we were re-parented): nobody will ever send us work.
+    process.exit(1);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The worker process: connects back to the parent, proves itself, loads the implementation when
+ * the parent says so, then serves calls one at a time through the generated dispatch table.
+ * It exits when the pipe closes, whoever closed it.
+ */
+import { connect } from 'node:net';
+import { checkArguments, type ServiceDescriptor } from '../runtime/service.js';
+import { Channel } from '../runtime/protocol/channel.js';
+import { Kind, PROTOCOL_VERSION, toRemoteErrorData, type WorkerHealthData } from '../runtime/protocol/messages.js';
+import { readBootstrap } from './bootstrap.js';
+import { tieToParent } from './harden.js';
+import { loadImplementation } from './load.js';
+
+/** One entry of the generated dispatch table: calls the method on the implementation. */
+export type Handler<T> = (impl: T, args: unknown[]) => unknown;
+
+/** The generated worker entry calls this once. */
+export function serveWorker<T>(service: ServiceDescriptor, handlers: readonly Handler<T>[]): void {
+  run(service, handlers as readonly Handler<unknown>[]).catch((error: unknown) => {
+    process.stderr.write(`[process-sandbox] worker ${process.pid} failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(70);
+  });
+}
+
+async function run(service: ServiceDescriptor, handlers: readonly Handler<unknown>[]): Promise<void> {
+  const boot = await readBootstrap();
+  await tieToParent(boot.parentPid);
+  const socket = connect(boot.pipe);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+
+  let impl: Record<string, unknown> | undefined;
+  let callsServed = 0;
+  let healthTimer: NodeJS.Timeout | undefined;
+
+  const channel = new Channel(socket, boot.maxFrameBytes, {
+    message: (message) => {
+      switch (message[0]) {
+        case Kind.Call:
+          onCall(message[1] as number, message[2] as number, message[3]);
+          break;
+        case Kind.Welcome:
+          void onWelcome(message[1] as string, message[2] as string, message[3] as number);
+          break;
+        case Kind.Shutdown:
+          channel.end(() => process.exit(0));
+          break;
+        case Kind.Refused:
+          process.stderr.write(`[process-sandbox] the parent refused this worker: ${String(message[1])}\n`);
+          process.exit(78);
+          break;
+        default:
+          process.stderr.write(`[process-sandbox] unexpected message kind ${String(message[0])} from the parent\n`);
+          process.exit(76);
+      }
+    },
+    violation: (reason) => {
+      process.stderr.write(`[process-sandbox] bad frame from the parent: ${reason}\n`);
+      process.exit(76);
+    },
+    // The parent is gone or done with us: nothing left to serve.
+    close: () => process.exit(0),
+  });
+
+  channel.send([Kind.Hello, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name]);
+
+  async function onWelcome(workerModule: string, workerExport: string, healthIntervalMs: number): Promise<void> {
+    try {
+      impl = await loadImplementation(service, workerModule, workerExport);
+    } catch (error) {
+      channel.send([Kind.StartFailed, toRemoteErrorData(error)]);
+      channel.end(() => process.exit(1));
+      return;
+    }
+    channel.send([Kind.Ready]);
+    healthTimer = setInterval(sendHealth, healthIntervalMs);
+    healthTimer.unref();
+  }
+
+  function sendHealth(): void {
+    const usage = process.memoryUsage();
+    const health: WorkerHealthData = {
+      callsServed,
+      heapUsedBytes: usage.heapUsed,
+      heapTotalBytes: usage.heapTotal,
+      externalBytes: usage.external,
+      rssBytes: usage.rss,
+    };
+    channel.send([Kind.Health, health]);
+  }
+
+  function onCall(id: number, methodId: number, args: unknown): void {
+    const method = service.methods[methodId];
+    const handler = handlers[methodId];
+    if (impl === undefined || method === undefined || handler === undefined || !Array.isArray(args)) {
+      const why = impl === undefined ? 'a call arrived before the implementation was loaded' : `no method with id ${methodId} taking an argument list`;
+      channel.send([Kind.Error, id, { name: 'ProtocolError', message: why }]);
+      return;
+    }
+    let result: unknown;
+    try {
+      checkArguments(method, args);
+      result = handler(impl, args);
+    } catch (error) {
+      reply(id, method.name, error, true);
+      return;
+    }
+    if (isThenable(result)) {
+      result.then((value) => reply(id, method.name, value, false), (error: unknown) => reply(id, method.name, error, true));
+    } else {
+      reply(id, method.name, result, false);
+    }
+  }
+
+  function reply(id: number, methodName: string, value: unknown, failed: boolean): void {
+    callsServed++;
+    if (failed) {
+      channel.send([Kind.Error, id, toRemoteErrorData(value)]);
+      return;
+    }
+    try {
+      channel.send([Kind.Result, id, value]);
+    } catch (error) {
+      channel.send([Kind.Error, id, { name: 'EncodeError', message: `the result of "${methodName}" could not be encoded: ${(error as Error).message}` }]);
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

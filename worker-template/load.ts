@@ -1,0 +1,41 @@
+/** Loads the implementation named by workerModule/workerExport and checks it has every method. */
+import { pathToFileURL } from 'node:url';
+import type { ServiceDescriptor } from '../runtime/service.js';
+
+export class ImplementationError extends Error {
+  override readonly name = 'ImplementationError';
+}
+
+export async function loadImplementation(service: ServiceDescriptor, workerModule: string, workerExport: string): Promise<Record<string, unknown>> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(pathToFileURL(workerModule).href) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    const why = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'it was not found' : `it threw while loading: ${e.name}: ${e.message}`;
+    throw new ImplementationError(`cannot load workerModule "${workerModule}": ${why}. Set workerModule to the compiled module that implements ${service.name}`, { cause: error });
+  }
+  if (!(workerExport in exports)) {
+    const names = Object.keys(exports);
+    throw new ImplementationError(`workerModule "${workerModule}" has no export "${workerExport}"; its exports are: ${names.length > 0 ? names.join(', ') : '(none)'}. Set workerExport to the one that implements ${service.name}`);
+  }
+  const exported = exports[workerExport];
+  let impl: unknown = exported;
+  if (typeof exported === 'function') {
+    try {
+      impl = new (exported as new () => unknown)();
+    } catch (error) {
+      const e = error as Error;
+      throw new ImplementationError(`constructing export "${workerExport}" of "${workerModule}" threw: ${e.name}: ${e.message}`, { cause: error });
+    }
+  }
+  if (typeof impl !== 'object' || impl === null) {
+    throw new ImplementationError(`export "${workerExport}" of "${workerModule}" is ${impl === null ? 'null' : typeof impl}; expected a class or an object that implements ${service.name}`);
+  }
+  const target = impl as Record<string, unknown>;
+  const missing = service.methods.filter((m) => typeof target[m.name] !== 'function').map((m) => m.name);
+  if (missing.length > 0) {
+    throw new ImplementationError(`export "${workerExport}" of "${workerModule}" lacks method${missing.length === 1 ? '' : 's'} of ${service.name}: ${missing.join(', ')}`);
+  }
+  return target;
+}
