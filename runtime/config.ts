@@ -19,6 +19,11 @@ export interface PoolConfig {
   workerExport?: string;
   /** Workers started up front and kept alive. @default 1 */
   minPoolSize?: number;
+  /**
+   * Idle workers kept ready beyond those running calls (within maxPoolSize), so that after a
+   * crash or a timeout the next call does not wait for a process to start. @default 1
+   */
+  spareWorkers?: number;
   /** Most workers at once; calls beyond them wait in the FIFO queue. @default 5 */
   maxPoolSize?: number;
   /** The Node.js binary that runs workers. @default process.execPath */
@@ -67,6 +72,7 @@ export interface ResolvedConfig {
   readonly workerExport: string;
   readonly minPoolSize: number;
   readonly maxPoolSize: number;
+  readonly spareWorkers: number;
   readonly workerExecutable: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -88,7 +94,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'processRecycleThreshold',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'logger', 'workerEntry',
@@ -167,6 +173,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     workerExport: str('workerExport', 'default'),
     minPoolSize,
     maxPoolSize,
+    spareWorkers: int('spareWorkers', 1, 0, 1024),
     workerExecutable: str('workerExecutable', process.execPath),
     execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,

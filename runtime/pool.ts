@@ -131,6 +131,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       const worker = this.#idleWorker();
       if (worker !== undefined) {
         worker.run(call);
+        // Keep a spare ready behind the worker that just became busy.
+        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#grow();
         return;
       }
       this.#queue.push(call);
@@ -215,25 +217,32 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   /** Workers that count toward the pool's size: alive and not on their way out. */
-  #liveCount(except?: WorkerProcess): { live: number; starting: number } {
+  #liveCount(except?: WorkerProcess): { live: number; busy: number } {
     let live = 0;
-    let starting = 0;
+    let busy = 0;
     for (const w of this.#workers) {
       if (w === except || w.state === 'exited' || w.state === 'stopping' || w.retireAfterCall !== undefined) continue;
       live++;
-      if (w.state === 'starting') starting++;
+      if (w.state === 'busy') busy++;
     }
-    return { live, starting };
+    return { live, busy };
   }
 
-  /** Starts workers while calls wait for them, up to maxPoolSize, and keeps minPoolSize alive. */
+  /**
+   * Starts workers up to what is wanted, never past maxPoolSize: one per busy worker and per
+   * queued call, plus spareWorkers idle ones ready to take the next call at once (so a crash or
+   * a timeout never makes the next caller wait for a process to start), and at least minPoolSize.
+   */
   #grow(): void {
     if (this.#state === 'closed' || this.#restartTimer !== undefined) return;
-    let { live, starting } = this.#liveCount();
-    while (live < this.config.maxPoolSize && (starting < this.#queueLength || (live < this.config.minPoolSize && this.#state === 'open'))) {
+    const counts = this.#liveCount();
+    const { busy } = counts;
+    let { live } = counts;
+    const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
+    const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
+    const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queueLength + spare));
+    for (; live < wanted; live++) {
       this.#spawn().catch(() => { /* reported through #onStartFailed */ });
-      live++;
-      starting++;
     }
   }
 

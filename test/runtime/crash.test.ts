@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerCrashedError } from 'process-sandbox';
-import { isAlive, testClient, waitFor } from '../helpers.js';
+import { isAlive, testClient, waitFor, workerPids } from '../helpers.js';
 
 describe('a worker that dies fails only the call it was running', () => {
   it('a segfault in native code (strlen(NULL) through koffi) is contained', async () => {
@@ -43,6 +43,17 @@ describe('a worker that dies fails only the call it was running', () => {
     process.kill(pid, 'SIGKILL');
     expect(await waitFor(() => c.pool.stats().workers.some((w) => w.pid !== pid && w.state === 'idle'))).toBe(true);
     expect(await c.add(20, 22)).toBe(42);
+  });
+
+  it('after a crash, a spare worker that was already running takes the next call', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 2, spareWorkers: 1 });
+    await c.pid();
+    expect(await waitFor(() => c.pool.stats().workers.filter((w) => w.state === 'idle').length === 2)).toBe(true);
+    const before = workerPids(c);
+    const error = await c.segfault().catch((e: unknown) => e);
+    const next = await c.pid();
+    expect(before).toContain(next);
+    expect(next).not.toBe((error as WorkerCrashedError).pid);
   });
 
   it('emits workerExit with the reason and the signal', async () => {
