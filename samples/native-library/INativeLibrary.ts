@@ -1,0 +1,18 @@
+/**
+ * The service the application calls. sandbox-gen reads this file and generates
+ * INativeLibraryClient (every method returns a promise), the worker entry and the validators.
+ */
+export interface INativeLibrary {
+  /** e^x from the first `n` terms of its Taylor series, computed in C. */
+  compute(x: number, n: number): number;
+  /** The length of `text`, computed in C; an empty string dereferences NULL (SIGSEGV). */
+  parseLength(text: string): number;
+  /** Leaks `kib` KiB of touched memory in C; returns the KiB this process has leaked so far. */
+  leak(kib: number): number;
+  /** Spins forever in C: the worker's event loop never runs again. */
+  hang(): void;
+  /** Increments a static counter in C; each worker process has its own. */
+  counterNext(): number;
+  /** The worker's process id. */
+  pid(): number;
+}
