@@ -1,0 +1,69 @@
+/**
+ * Input file → generated files, in memory. Reads the interface, refuses what cannot cross a
+ * process boundary, and renders three files per service interface. Writes nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { interfaceHash, sha256Hex16 } from './hash.js';
+import { generatedNames } from './names.js';
+import { generatorVersion } from './package-root.js';
+import { readServices } from './read-interface.js';
+import { render } from './render.js';
+import { buildViews } from './view-model.js';
+
+export interface GenerateOptions {
+  /** The TypeScript file that declares the interface. */
+  input: string;
+  /** Where the files go. @default the input file's folder */
+  outDir?: string | undefined;
+  /** Generate for this interface only. @default every exported interface that declares methods */
+  interfaceName?: string | undefined;
+  /** Extension of relative imports in generated code. @default ".js" */
+  importExtension?: string | undefined;
+}
+
+export interface GeneratedFile {
+  /** Absolute path. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface GenerateResult {
+  /** Empty when any diagnostic is an error. */
+  readonly files: readonly GeneratedFile[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Throws only when the input cannot be read; everything wrong with its contents is a diagnostic. */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const input = resolve(options.input);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(input);
+  } catch (error) {
+    throw new Error(`cannot read ${options.input}: ${(error as Error).message}`, { cause: error });
+  }
+  const { services, diagnostics } = readServices(input, bytes.toString('utf8'), options.interfaceName);
+  if (hasErrors(diagnostics)) return { files: [], diagnostics };
+
+  const outDir = resolve(options.outDir ?? dirname(input));
+  const files: GeneratedFile[] = [];
+  for (const service of services) {
+    const views = buildViews(service, {
+      input,
+      outDir,
+      importExtension: options.importExtension ?? '.js',
+      version: generatorVersion(),
+      fileHash: sha256Hex16(bytes),
+      interfaceHash: interfaceHash(service),
+    });
+    const names = generatedNames(service.name);
+    files.push(
+      { path: join(outDir, `${names.clientFile}.ts`), content: await render('client', views.client) },
+      { path: join(outDir, `${names.workerFile}.ts`), content: await render('worker', views.worker) },
+      { path: join(outDir, `${names.codecFile}.ts`), content: await render('codec', views.codec) },
+    );
+  }
+  return { files, diagnostics };
+}

@@ -1,0 +1,55 @@
+/**
+ * Hashes stamped into generated files. The file hash says which bytes the output came from; the
+ * interface hash covers only what the wire depends on (method names and order, parameters,
+ * types, optionality, results, per-method tags), so a comment edit keeps client and worker
+ * compatible and a type change makes them refuse each other at the handshake.
+ */
+import { createHash } from 'node:crypto';
+import type { MethodModel, ServiceModel, TypeModel } from './model.js';
+
+/** The first 16 hex digits of the SHA-256 of `data`. */
+export function sha256Hex16(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
+export function interfaceHash(service: ServiceModel): string {
+  return sha256Hex16(canonicalInterface(service));
+}
+
+/** The canonical JSON the interface hash is taken of. */
+export function canonicalInterface(service: ServiceModel): string {
+  const types = [...service.types.values()]
+    .sort((a, b) => compare(a.name, b.name))
+    .map((t) => [t.name, canonicalType(t.type)]);
+  return JSON.stringify({ methods: service.methods.map(canonicalMethod), types });
+}
+
+function canonicalMethod(m: MethodModel): unknown {
+  return {
+    name: m.name,
+    params: m.params.map((p) => ({ name: p.name, optional: p.optional, type: canonicalType(p.type) })),
+    result: canonicalType(m.result),
+    timeoutMs: m.timeoutMs ?? null,
+    idempotent: m.idempotent,
+  };
+}
+
+/** Rebuilt with a fixed key order, so the JSON never depends on how the model was built. */
+export function canonicalType(t: TypeModel): unknown {
+  switch (t.kind) {
+    case 'literal': return { kind: t.kind, value: t.value };
+    case 'binary': return { kind: t.kind, buffer: t.buffer };
+    case 'array': return { kind: t.kind, element: canonicalType(t.element) };
+    case 'object': return {
+      kind: t.kind,
+      properties: t.properties.map((p) => ({ name: p.name, optional: p.optional, type: canonicalType(p.type) })),
+    };
+    case 'union': return { kind: t.kind, members: t.members.map(canonicalType) };
+    case 'ref': return { kind: t.kind, name: t.name };
+    default: return { kind: t.kind };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
