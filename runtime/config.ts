@@ -34,7 +34,7 @@ export interface PoolConfig {
   env?: Readonly<Record<string, string | undefined>>;
   /** Working directory of workers. @default process.cwd() */
   cwd?: string;
-  /** Recycle a worker whose memory passes this (enforced by the resource monitor). @default 1024 */
+  /** Recycle a worker whose working set or private bytes pass this many MiB (measured every monitorIntervalMs). @default 1024 */
   maxMemoryMB?: number;
   /** Recycle a worker past this many GDI objects (Windows). @default 10000 */
   maxGdiHandles?: number;
@@ -58,6 +58,8 @@ export interface PoolConfig {
   maxFrameBytes?: number;
   /** How often workers send health frames. @default 1000 */
   healthIntervalMs?: number;
+  /** How often the parent measures each worker from outside (memory, handles) and checks the recycle thresholds. @default 1000 */
+  monitorIntervalMs?: number;
   /** Where the pool logs; `false` for nothing. @default warnings and errors to stderr */
   logger?: Logger | false;
   /**
@@ -89,6 +91,7 @@ export interface ResolvedConfig {
   readonly pipeNamePrefix: string;
   readonly maxFrameBytes: number;
   readonly healthIntervalMs: number;
+  readonly monitorIntervalMs: number;
   readonly logger: Logger;
   readonly workerEntry: string;
 }
@@ -97,7 +100,7 @@ const KNOWN_FIELDS = new Set<string>([
   'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'processRecycleThreshold',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
-  'maxFrameBytes', 'healthIntervalMs', 'logger', 'workerEntry',
+  'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
 ]);
 
 // setTimeout's own ceiling: a longer delay fires at once, which would turn "never" into "now".
@@ -190,6 +193,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     pipeNamePrefix: str('pipeNamePrefix', 'ProcessSandbox', /^[A-Za-z0-9._-]{1,32}$/, 'must be 1 to 32 letters, digits, ".", "_" or "-"'),
     maxFrameBytes: int('maxFrameBytes', DEFAULT_MAX_FRAME_BYTES, 1024, 0xffff_ffff),
     healthIntervalMs: int('healthIntervalMs', 1000, 10, MAX_TIMER_MS),
+    monitorIntervalMs: int('monitorIntervalMs', 1000, 10, MAX_TIMER_MS),
     logger: logger === false ? silentLogger : (logger as Logger | undefined) ?? defaultLogger,
     workerEntry: workerEntry ?? '',
   };

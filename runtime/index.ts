@@ -1,5 +1,7 @@
 /** process-sandbox: the runtime that generated clients run on. */
-export { ProcessPool, type PoolEvents, type PoolStats, type WorkerStats, type RecycleReason } from './pool.js';
+export { ProcessPool, type PoolEvents, type PoolStats, type WorkerStats, type RecycleReason, type HealthReport } from './pool.js';
+export type { ResourceSample } from './platform/resources.js';
+export type { LimitCrossed, WorkerLimits } from './recycle-policy.js';
 export type { PoolConfig, ResolvedConfig } from './config.js';
 export { resolveConfig } from './config.js';
 export {

@@ -17,9 +17,21 @@ import { ConfigurationError, PoolClosedError, type WorkerStartError } from './er
 import { platform } from './platform/index.js';
 import type { WorkerHealthData } from './protocol/messages.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
+import type { ResourceSample } from './platform/resources.js';
+import { limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
 import { settleCall, WorkerProcess, type ExitReason, type PendingCall, type WorkerState } from './worker-process.js';
 
-export type RecycleReason = 'calls' | 'lifetime';
+export type { RecycleReason } from './recycle-policy.js';
+
+/** The seed's health report: what the parent measured of a worker, plus what the worker said. */
+export interface HealthReport extends ResourceSample {
+  readonly workerId: number;
+  readonly pid: number | undefined;
+  /** Calls the worker has served. */
+  readonly callCount: number;
+  /** V8 heap in use, from the worker's own last report. */
+  readonly heapUsedBytes: number | null;
+}
 
 export interface PoolEvents {
   /** A worker process was spawned. */
@@ -30,12 +42,12 @@ export interface PoolEvents {
   workerStartFailed: [{ workerId: number; error: WorkerStartError }];
   /** A worker's process ended, and why. */
   workerExit: [{ workerId: number; pid: number | undefined; reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }];
-  /** A worker is being retired and replaced. */
-  recycle: [{ workerId: number; pid: number | undefined; reason: RecycleReason; callsServed: number; uptimeMs: number }];
+  /** A worker is being retired and replaced; for thresholds, with what was measured. */
+  recycle: [{ workerId: number; pid: number | undefined; reason: RecycleReason; callsServed: number; uptimeMs: number; trigger?: LimitCrossed | undefined; sample?: ResourceSample | undefined }];
   /** A call overran its deadline; its worker was killed. */
   timeout: [{ workerId: number; pid: number | undefined; method: string; timeoutMs: number }];
-  /** A worker reported its health. */
-  health: [{ workerId: number; pid: number | undefined; health: WorkerHealthData }];
+  /** The parent measured a worker (every monitorIntervalMs). */
+  health: [HealthReport];
 }
 
 export interface WorkerStats {
@@ -44,8 +56,10 @@ export interface WorkerStats {
   readonly state: WorkerState;
   readonly callsServed: number;
   readonly uptimeMs: number;
-  /** The worker's last health report (V8 heap, rss, calls), if it has sent one. */
+  /** The worker's own last health report (V8 heap, rss, calls), if it has sent one. */
   readonly lastHealth: WorkerHealthData | undefined;
+  /** The parent's last measurement of the process from outside (memory, handles, …). */
+  readonly resources: ResourceSample | undefined;
 }
 
 export interface PoolStats {
@@ -65,8 +79,6 @@ export interface PoolStats {
 
 type PoolState = 'open' | 'draining' | 'closed';
 
-/** Jitter thresholds so workers born together do not retire together. */
-const LIFETIME_JITTER = 0.1;
 const RESTART_BACKOFF_MIN_MS = 100;
 const RESTART_BACKOFF_MAX_MS = 30_000;
 
@@ -84,6 +96,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #failedStartsInARow = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
+  #monitorTimer: NodeJS.Timeout | undefined;
+  #sampling = false;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0 };
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
@@ -91,6 +105,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
+    this.#monitorTimer = setInterval(() => void this.#sampleAll(), config.monitorIntervalMs);
+    this.#monitorTimer.unref();
   }
 
   /**
@@ -147,7 +163,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let running = 0;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth });
+      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample });
     }
     return { workers, queued: this.#queueLength, running, totals: { ...this.#totals } };
   }
@@ -172,6 +188,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     this.#state = 'closed';
     clearTimeout(this.#restartTimer);
+    clearInterval(this.#monitorTimer);
     for (const timer of this.#lifetimeTimers.values()) clearTimeout(timer);
     this.#lifetimeTimers.clear();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
@@ -251,7 +268,6 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const worker = new WorkerProcess(this.#nextWorkerId++, this.#pipeHome, this.config, this.service, {
       idle: (w) => this.#onIdle(w),
       exited: (w, info) => this.#onExited(w, info),
-      health: (w, health) => this.emit('health', { workerId: w.workerId, pid: w.pid, health }),
       timeout: (w, method, timeoutMs) => {
         this.#totals.timeouts++;
         this.config.logger.warn(`"${method}" timed out after ${timeoutMs} ms on ${w.label}; killing it`);
@@ -270,8 +286,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#failedStartsInARow = 0;
     this.config.logger.debug(`${worker.label} is ready`);
     this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid });
-    const jitter = 1 - Math.random() * LIFETIME_JITTER;
-    const timer = setTimeout(() => this.#recycle(worker, 'lifetime'), Math.floor(this.config.maxProcessLifetimeMs * jitter));
+    const timer = setTimeout(() => this.#recycle(worker, 'lifetime'), worker.limits.lifetimeMs);
     timer.unref();
     this.#lifetimeTimers.set(worker, timer);
     if (this.#state === 'closed') return;
@@ -289,7 +304,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   #onIdle(worker: WorkerProcess): void {
-    if (worker.retireAfterCall === undefined && worker.callsServed >= this.config.processRecycleThreshold) {
+    if (worker.retireAfterCall === undefined && worker.callsServed >= worker.limits.calls) {
       this.#recycle(worker, 'calls');
     } else if (worker.retireAfterCall !== undefined) {
       void worker.stop('recycle');
@@ -297,12 +312,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#pump();
   }
 
-  #recycle(worker: WorkerProcess, reason: RecycleReason): void {
+  #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
     if (worker.retireAfterCall !== undefined || worker.state === 'stopping' || worker.state === 'exited') return;
     worker.retireAfterCall = reason;
     this.#totals.recycles++;
-    this.config.logger.info(`recycling ${worker.label}: ${reason === 'calls' ? `served ${worker.callsServed} calls` : 'reached its lifetime'}`);
-    this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt });
+    const why = trigger !== undefined ? `${trigger.what} ${trigger.measured} over its threshold of ${trigger.limit}`
+      : reason === 'calls' ? `served ${worker.callsServed} calls` : 'reached its lifetime';
+    this.config.logger.info(`recycling ${worker.label}: ${why}`, { workerId: worker.workerId, pid: worker.pid, reason });
+    this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
     // The replacement starts first; the old worker takes no more calls and leaves once its
     // current call is done. (A retiring worker that went on serving until its replacement was
     // ready would never stall the queue, but could serve far past the threshold, which is what
@@ -327,6 +344,29 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#grow();
     }
     this.#pump();
+  }
+
+  /**
+   * Measures every worker from outside (so a hung worker is measured too), reports it, and
+   * recycles those over a threshold. A busy one finishes its call first.
+   */
+  async #sampleAll(): Promise<void> {
+    if (this.#sampling || this.#state === 'closed') return;
+    this.#sampling = true;
+    try {
+      const workers = [...this.#workers].filter((w) => w.pid !== undefined && (w.state === 'idle' || w.state === 'busy'));
+      const samples = await Promise.all(workers.map((w) => platform.sampleResources(w.pid!).catch(() => undefined)));
+      workers.forEach((worker, i) => {
+        const sample = samples[i];
+        if (sample === undefined || worker.state === 'exited') return;
+        worker.lastSample = sample;
+        this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
+        const crossed = limitCrossed(sample, worker.limits);
+        if (crossed !== undefined) this.#recycle(worker, crossed.reason, crossed);
+      });
+    } finally {
+      this.#sampling = false;
+    }
   }
 
   /** After failed starts, wait (doubling) before trying again, so a broken worker is not respawned in a tight loop. */

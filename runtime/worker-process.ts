@@ -13,6 +13,8 @@ import { platform } from './platform/index.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
+import type { ResourceSample } from './platform/resources.js';
+import { jitteredLimits, type WorkerLimits } from './recycle-policy.js';
 import { checkResult, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'exited';
@@ -47,7 +49,6 @@ export interface WorkerEvents {
   idle(worker: WorkerProcess): void;
   /** The process is gone; its call, if any, has been settled. */
   exited(worker: WorkerProcess, info: ExitInfo): void;
-  health(worker: WorkerProcess, health: WorkerHealthData): void;
   timeout(worker: WorkerProcess, method: string, timeoutMs: number): void;
 }
 
@@ -66,6 +67,10 @@ export class WorkerProcess implements WorkerRef {
   lastHealth: WorkerHealthData | undefined;
   /** Set when the worker should retire once its current call is done. */
   retireAfterCall: string | undefined;
+  /** The last measurement the parent took of this process from outside. */
+  lastSample: ResourceSample | undefined;
+  /** This worker's (jittered) recycle thresholds. */
+  readonly limits: WorkerLimits;
 
   readonly #config: ResolvedConfig;
   readonly #service: ServiceDescriptor;
@@ -90,6 +95,7 @@ export class WorkerProcess implements WorkerRef {
 
   constructor(workerId: number, pipeHome: string | undefined, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
+    this.limits = jitteredLimits(config);
     this.#config = config;
     this.#service = service;
     this.#events = events;
@@ -375,7 +381,6 @@ export class WorkerProcess implements WorkerRef {
       return;
     }
     this.lastHealth = data as WorkerHealthData;
-    this.#events.health(this, this.lastHealth);
   }
 
   #finishCall(): void {

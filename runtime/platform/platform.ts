@@ -3,6 +3,7 @@
  * per OS, chosen once in ./index.ts; the pool never checks process.platform itself.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { ResourceSample } from './resources.js';
 
 export interface Platform {
   readonly name: string;
@@ -16,4 +17,6 @@ export interface Platform {
   removePipeHome(home: string | undefined): Promise<void>;
   /** Signals a worker and everything it started. */
   killTree(child: ChildProcess, signal: NodeJS.Signals): void;
+  /** Measures a worker from outside; undefined when it is gone. */
+  sampleResources(pid: number): Promise<ResourceSample | undefined>;
 }

@@ -1,11 +1,10 @@
-/** Linux and macOS: Unix-domain sockets in a 0700 directory, process groups. */
+/** What Linux and macOS share: Unix-domain sockets in a 0700 directory, process groups. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from './platform.js';
 
-export const posixPlatform: Platform = {
-  name: process.platform,
+export const posixBase: Omit<Platform, 'name' | 'sampleResources'> = {
   detachWorkers: true,
   async createPipeHome(prefix) {
     // mkdtemp creates the directory 0700: only this user can reach the sockets inside.

@@ -1,5 +1,6 @@
 /** Windows: named pipes under \\.\pipe\. Job Objects come with the isolation work (see docs/platforms.md). */
 import type { Platform } from './platform.js';
+import { UNMEASURED } from './resources.js';
 
 export const windowsPlatform: Platform = {
   name: 'win32',
@@ -15,5 +16,9 @@ export const windowsPlatform: Platform = {
   killTree(child, signal) {
     if (child.exitCode !== null || child.signalCode !== null) return;
     try { child.kill(signal); } catch { /* already gone */ }
+  },
+  // Win32 sampling (K32GetProcessMemoryInfo, GetGuiResources, GetProcessHandleCount) comes with the isolation work.
+  async sampleResources() {
+    return UNMEASURED;
   },
 };

@@ -30,6 +30,10 @@ export interface ITestService {
   fail(message: string, code?: string): number;
   /** Returns a value of the wrong type, to prove the client validates results. */
   lie(): number;
+  /** mallocs `mib` MiB in native code, touches every page, never frees it; returns the worker's pid. */
+  leakNative(mib: number): number;
+  /** Opens `count` file descriptors and never closes them; returns the worker's pid. */
+  leakHandles(count: number): number;
   /** Writes a line to stdout and one to stderr. */
   chatter(text: string): number;
 }

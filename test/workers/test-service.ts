@@ -1,9 +1,12 @@
 /** The implementation of ITestService that tests run in workers. */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, openSync } from 'node:fs';
 import koffi from 'koffi';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
 let strlen: ((s: string | null) => number) | undefined;
+let malloc: ((size: number) => unknown) | undefined;
+let memset: ((p: unknown, c: number, n: number) => unknown) | undefined;
+const leaked: unknown[] = [];
 
 function crashNatively(): never {
   strlen ??= koffi.load(process.platform === 'win32' ? 'msvcrt.dll' : 'libc.so.6').func('size_t strlen(const char *s)') as (s: string | null) => number;
@@ -28,6 +31,20 @@ export class TestService implements ITestService {
   touchThenCrash(file: string): number { appendFileSync(file, `${process.pid}\n`); crashNatively(); }
   fail(message: string, code?: string): number { throw Object.assign(new RangeError(message), code === undefined ? {} : { code }); }
   lie(): number { return 'not a number' as unknown as number; }
+  leakNative(mib: number): number {
+    const libc = koffi.load(process.platform === 'win32' ? 'msvcrt.dll' : 'libc.so.6');
+    malloc ??= libc.func('void *malloc(size_t size)') as (size: number) => unknown;
+    memset ??= libc.func('void *memset(void *p, int c, size_t n)') as (p: unknown, c: number, n: number) => unknown;
+    const bytes = mib * 1024 * 1024;
+    const block = malloc(bytes);
+    memset(block, 1, bytes);
+    leaked.push(block);
+    return process.pid;
+  }
+  leakHandles(count: number): number {
+    for (let i = 0; i < count; i++) leaked.push(openSync(process.platform === 'win32' ? 'NUL' : '/dev/null', 'r'));
+    return process.pid;
+  }
   chatter(text: string): number { console.log(`out: ${text}`); console.error(`err: ${text}`); return text.length; }
 }
 

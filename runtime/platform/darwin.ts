@@ -1,0 +1,17 @@
+/** macOS, best effort: POSIX pipes and process groups; nothing is measured from outside yet. */
+import type { Platform } from './platform.js';
+import { posixBase } from './posix.js';
+import { UNMEASURED } from './resources.js';
+
+export const darwinPlatform: Platform = {
+  ...posixBase,
+  name: 'darwin',
+  async sampleResources(pid) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return undefined;
+    }
+    return UNMEASURED;
+  },
+};

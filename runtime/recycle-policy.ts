@@ -1,0 +1,57 @@
+/**
+ * When a worker should be recycled: the seed's triggers (calls served, lifetime, memory,
+ * handles, GDI and USER objects), each threshold lowered by a random 0–10% per worker so that
+ * workers born together do not all retire at the same moment.
+ */
+import type { ResolvedConfig } from './config.js';
+import type { ResourceSample } from './platform/resources.js';
+
+export type RecycleReason = 'calls' | 'lifetime' | 'memory' | 'handles' | 'gdi' | 'user';
+
+export interface WorkerLimits {
+  readonly calls: number;
+  readonly lifetimeMs: number;
+  readonly memoryBytes: number;
+  readonly handles: number;
+  readonly gdiObjects: number;
+  readonly userObjects: number;
+}
+
+export interface LimitCrossed {
+  readonly reason: RecycleReason;
+  readonly measured: number;
+  readonly limit: number;
+  /** What was measured, for logs: `working set`, `private bytes`, … */
+  readonly what: string;
+}
+
+const JITTER = 0.1;
+const MIB = 1024 * 1024;
+
+/** This worker's thresholds; `random` is injectable for tests. */
+export function jitteredLimits(config: ResolvedConfig, random: () => number = Math.random): WorkerLimits {
+  const lower = (value: number): number => Math.max(1, Math.round(value * (1 - random() * JITTER)));
+  return {
+    calls: lower(config.processRecycleThreshold),
+    lifetimeMs: lower(config.maxProcessLifetimeMs),
+    memoryBytes: lower(config.maxMemoryMB * MIB),
+    handles: lower(config.maxTotalHandles),
+    gdiObjects: lower(config.maxGdiHandles),
+    userObjects: lower(config.maxUserHandles),
+  };
+}
+
+/** The first threshold a sample crosses, if any. Unmeasured (null) fields never trigger. */
+export function limitCrossed(sample: ResourceSample, limits: WorkerLimits): LimitCrossed | undefined {
+  const checks: [RecycleReason, string, number | null, number][] = [
+    ['memory', 'working set', sample.workingSetBytes, limits.memoryBytes],
+    ['memory', 'private bytes', sample.privateBytes, limits.memoryBytes],
+    ['handles', 'handles', sample.handleCount, limits.handles],
+    ['gdi', 'GDI objects', sample.gdiObjects, limits.gdiObjects],
+    ['user', 'USER objects', sample.userObjects, limits.userObjects],
+  ];
+  for (const [reason, what, measured, limit] of checks) {
+    if (measured !== null && measured > limit) return { reason, what, measured, limit };
+  }
+  return undefined;
+}
