@@ -15,6 +15,7 @@ import { isMainThread } from 'node:worker_threads';
 import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
 import { ConfigurationError, PoolClosedError, type WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
+import type { PoolIsolation } from './platform/platform.js';
 import type { WorkerHealthData } from './protocol/messages.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 import type { ResourceSample } from './platform/resources.js';
@@ -86,6 +87,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly service: ServiceDescriptor;
   readonly config: ResolvedConfig;
   readonly #pipeHome: string | undefined;
+  readonly #isolation: PoolIsolation;
   readonly #workers = new Set<WorkerProcess>();
   readonly #queue: PendingCall[] = [];
   #queueHead = 0;
@@ -105,6 +107,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
+    this.#isolation = platform.openIsolation({});
     this.#monitorTimer = setInterval(() => void this.#sampleAll(), config.monitorIntervalMs);
     this.#monitorTimer.unref();
   }
@@ -192,6 +195,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     for (const timer of this.#lifetimeTimers.values()) clearTimeout(timer);
     this.#lifetimeTimers.clear();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
+    this.#isolation.close();
     await platform.removePipeHome(this.#pipeHome);
   }
 
@@ -265,7 +269,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /** Spawns a worker; the promise settles when it is ready or has failed to start. */
   #spawn(): Promise<void> {
-    const worker = new WorkerProcess(this.#nextWorkerId++, this.#pipeHome, this.config, this.service, {
+    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
       idle: (w) => this.#onIdle(w),
       exited: (w, info) => this.#onExited(w, info),
       timeout: (w, method, timeoutMs) => {

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from './config.js';
 import { CallTimeoutError, ProtocolError, RemoteError, WorkerCrashedError, WorkerStartError, type WorkerRef } from './errors.js';
 import { LineSplitter } from './output.js';
 import { platform } from './platform/index.js';
+import type { PoolIsolation } from './platform/platform.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
@@ -92,14 +93,18 @@ export class WorkerProcess implements WorkerRef {
   #exited: Promise<ExitInfo>;
   #resolveExited!: (info: ExitInfo) => void;
   readonly #unproven = new Set<Socket>();
+  readonly #isolation: PoolIsolation;
+  /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
+  #adopted: Promise<void> = Promise.resolve();
 
-  constructor(workerId: number, pipeHome: string | undefined, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
+  constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
+    this.#isolation = home.isolation;
     this.limits = jitteredLimits(config);
     this.#config = config;
     this.#service = service;
     this.#events = events;
-    this.#pipe = platform.pipePath(pipeHome, config.pipeNamePrefix, `w${workerId}-${randomBytes(8).toString('hex')}`);
+    this.#pipe = platform.pipePath(home.pipeHome, config.pipeNamePrefix, `w${workerId}-${randomBytes(8).toString('hex')}`);
     this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
   }
 
@@ -218,6 +223,14 @@ export class WorkerProcess implements WorkerRef {
       return;
     }
     this.#child = child;
+    if (child.pid !== undefined) {
+      const isolation = this.#isolation;
+      this.#adopted = Promise.resolve().then(() => isolation.adopt(child));
+      this.#adopted.catch((error: unknown) => {
+        this.#failStart(`cannot isolate ${this.label}: ${(error as Error).message}`, error);
+        this.#kill('start-failed');
+      });
+    }
     child.on('error', (error) => {
       // Spawn failures (ENOENT, EACCES) arrive here, with no 'exit' to follow when nothing ran.
       if (child.pid === undefined) {
@@ -301,7 +314,11 @@ export class WorkerProcess implements WorkerRef {
       this.#refuseWorker(`${this.label} was generated from ${String(name)} with interface hash ${String(hash)}, but the client was generated from ${this.#service.name} (${this.#service.source}) with interface hash ${this.#service.interfaceHash}: they come from different versions of the interface. Run sandbox-gen again and rebuild, so the client and the worker entry match`);
       return;
     }
-    channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]);
+    // The go-ahead to load user code waits until the platform has the process in hand.
+    this.#adopted.then(
+      () => channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]),
+      () => { /* reported by #spawn */ },
+    );
   }
 
   #refuseWorker(message: string): void {

@@ -19,4 +19,25 @@ export interface Platform {
   killTree(child: ChildProcess, signal: NodeJS.Signals): void;
   /** Measures a worker from outside; undefined when it is gone. */
   sampleResources(pid: number): Promise<ResourceSample | undefined>;
+  /** Per-pool isolation (Windows: one Job Object per pool), made when the pool starts. */
+  openIsolation(options: IsolationOptions): PoolIsolation;
 }
+
+export interface IsolationOptions {
+  /** A hard per-process memory limit, where the OS enforces one (Windows Job Objects). */
+  readonly processMemoryLimitBytes?: number | undefined;
+}
+
+export interface PoolIsolation {
+  /**
+   * Called right after a worker is spawned. The worker loads no user code until this has
+   * settled: it waits for the parent's go-ahead, which is sent only then. A rejection fails
+   * the worker's start.
+   */
+  adopt(child: ChildProcess): void | Promise<void>;
+  /** Releases what openIsolation made; called when the pool has stopped its workers. */
+  close(): void;
+}
+
+/** Isolation that needs nothing beyond what spawn already does. */
+export const NO_ISOLATION: PoolIsolation = { adopt() {}, close() {} };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from './platform.js';
 
-export const posixBase: Omit<Platform, 'name' | 'sampleResources'> = {
+export const posixBase: Omit<Platform, 'name' | 'sampleResources' | 'openIsolation'> = {
   detachWorkers: true,
   async createPipeHome(prefix) {
     // mkdtemp creates the directory 0700: only this user can reach the sockets inside.

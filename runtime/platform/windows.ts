@@ -1,5 +1,5 @@
 /** Windows: named pipes under \\.\pipe\. Job Objects come with the isolation work (see docs/platforms.md). */
-import type { Platform } from './platform.js';
+import { NO_ISOLATION, type Platform } from './platform.js';
 import { UNMEASURED } from './resources.js';
 
 export const windowsPlatform: Platform = {
@@ -21,4 +21,7 @@ export const windowsPlatform: Platform = {
   async sampleResources() {
     return UNMEASURED;
   },
+  // The pool's own Job Object (kill-on-job-close) comes with the isolation work; until then
+  // libuv's job, which holds every non-detached child, is what kills workers with their parent.
+  openIsolation: () => NO_ISOLATION,
 };
