@@ -36,12 +36,27 @@ export interface PoolConfig {
   cwd?: string;
   /** Recycle a worker whose working set or private bytes pass this many MiB (measured every monitorIntervalMs). @default 1024 */
   maxMemoryMB?: number;
+  /**
+   * A hard memory limit per worker, enforced by the OS (opt-in): Linux sets RLIMIT_DATA in the
+   * worker before it loads user code, so allocations past it fail inside the worker; Windows
+   * sets the pool's Job Object process-memory limit. @default undefined (none)
+   */
+  hardMemoryLimitMB?: number;
+  /** Caps the worker's V8 heap (`--max-old-space-size`), opt-in. @default undefined (V8's own) */
+  maxHeapMB?: number;
+  /** Let crashing workers write core files; off by default (RLIMIT_CORE 0 on Linux). @default false */
+  allowCoreDumps?: boolean;
   /** Recycle a worker past this many GDI objects (Windows). @default 10000 */
   maxGdiHandles?: number;
   /** Recycle a worker past this many USER objects (Windows). @default 10000 */
   maxUserHandles?: number;
   /** Recycle a worker past this many handles / file descriptors. @default 10000 */
   maxTotalHandles?: number;
+  /**
+   * Recycle a worker after its implementation throws (a RemoteError), in case the error left
+   * native state corrupt. The failed call is not retried. @default false
+   */
+  recycleOnError?: boolean;
   /** Recycle a worker after it has served this many calls. @default 1000 */
   processRecycleThreshold?: number;
   /** Recycle a worker this long after it started, idle or not (checked on a timer). @default 3600000 (1 h) */
@@ -80,9 +95,13 @@ export interface ResolvedConfig {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly maxMemoryMB: number;
+  readonly hardMemoryLimitMB: number | undefined;
+  readonly maxHeapMB: number | undefined;
+  readonly allowCoreDumps: boolean;
   readonly maxGdiHandles: number;
   readonly maxUserHandles: number;
   readonly maxTotalHandles: number;
+  readonly recycleOnError: boolean;
   readonly processRecycleThreshold: number;
   readonly maxProcessLifetimeMs: number;
   readonly methodCallTimeoutMs: number;
@@ -98,7 +117,7 @@ export interface ResolvedConfig {
 
 const KNOWN_FIELDS = new Set<string>([
   'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
-  'maxMemoryMB', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'processRecycleThreshold',
+  'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
 ]);
@@ -148,6 +167,13 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     return value;
   };
 
+  const bool = (field: keyof PoolConfig, fallback: boolean): boolean => {
+    const value = raw[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') { bad(field, `expected true or false, got ${describe(value)}`); return fallback; }
+    return value;
+  };
+
   const workerModule = path('workerModule', true);
   const workerEntry = path('workerEntry', false);
   if (raw['workerEntry'] === undefined) {
@@ -182,9 +208,13 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,
     cwd: str('cwd', process.cwd()),
     maxMemoryMB: int('maxMemoryMB', 1024, 1),
+    hardMemoryLimitMB: raw['hardMemoryLimitMB'] === undefined ? undefined : int('hardMemoryLimitMB', 0, 64, 1024 * 1024),
+    maxHeapMB: raw['maxHeapMB'] === undefined ? undefined : int('maxHeapMB', 0, 16, 1024 * 1024),
+    allowCoreDumps: bool('allowCoreDumps', false),
     maxGdiHandles: int('maxGdiHandles', 10_000, 1),
     maxUserHandles: int('maxUserHandles', 10_000, 1),
     maxTotalHandles: int('maxTotalHandles', 10_000, 1),
+    recycleOnError: bool('recycleOnError', false),
     processRecycleThreshold: int('processRecycleThreshold', 1000, 1),
     maxProcessLifetimeMs: int('maxProcessLifetimeMs', 3_600_000, 1, MAX_TIMER_MS),
     methodCallTimeoutMs: int('methodCallTimeoutMs', 30_000, 1, MAX_TIMER_MS),

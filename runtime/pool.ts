@@ -308,7 +308,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   #onIdle(worker: WorkerProcess): void {
-    if (worker.retireAfterCall === undefined && worker.callsServed >= worker.limits.calls) {
+    if (worker.retireAfterCall === undefined && worker.lastCallThrew && this.config.recycleOnError) {
+      this.#recycle(worker, 'error');
+    } else if (worker.retireAfterCall === undefined && worker.callsServed >= worker.limits.calls) {
       this.#recycle(worker, 'calls');
     } else if (worker.retireAfterCall !== undefined) {
       void worker.stop('recycle');
@@ -321,7 +323,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     worker.retireAfterCall = reason;
     this.#totals.recycles++;
     const why = trigger !== undefined ? `${trigger.what} ${trigger.measured} over its threshold of ${trigger.limit}`
-      : reason === 'calls' ? `served ${worker.callsServed} calls` : 'reached its lifetime';
+      : reason === 'calls' ? `served ${worker.callsServed} calls`
+      : reason === 'error' ? 'its implementation threw (recycleOnError)' : 'reached its lifetime';
     this.config.logger.info(`recycling ${worker.label}: ${why}`, { workerId: worker.workerId, pid: worker.pid, reason });
     this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
     // The replacement starts first; the old worker takes no more calls and leaves once its

@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from './config.js';
 import type { ResourceSample } from './platform/resources.js';
 
-export type RecycleReason = 'calls' | 'lifetime' | 'memory' | 'handles' | 'gdi' | 'user';
+export type RecycleReason = 'calls' | 'lifetime' | 'memory' | 'handles' | 'gdi' | 'user' | 'error';
 
 export interface WorkerLimits {
   readonly calls: number;

@@ -66,6 +66,8 @@ export class WorkerProcess implements WorkerRef {
   callsServed = 0;
   readonly startedAt = Date.now();
   lastHealth: WorkerHealthData | undefined;
+  /** Whether the last call ended with the implementation throwing. */
+  lastCallThrew = false;
   /** Set when the worker should retire once its current call is done. */
   retireAfterCall: string | undefined;
   /** The last measurement the parent took of this process from outside. */
@@ -210,7 +212,8 @@ export class WorkerProcess implements WorkerRef {
     if (this.state !== 'starting') return;
     let child: ChildProcess;
     try {
-      child = spawn(this.#config.workerExecutable, [...this.#config.execArgv, this.#config.workerEntry], {
+      const heap = this.#config.maxHeapMB === undefined ? [] : [`--max-old-space-size=${this.#config.maxHeapMB}`];
+      child = spawn(this.#config.workerExecutable, [...heap, ...this.#config.execArgv, this.#config.workerEntry], {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: this.#config.env as NodeJS.ProcessEnv,
         cwd: this.#config.cwd,
@@ -245,7 +248,11 @@ export class WorkerProcess implements WorkerRef {
     this.#stdout = new LineSplitter(child.stdout!, (line) => this.#config.logger.info(`[worker ${this.workerId}] ${line}`, tag));
     this.#stderr = new LineSplitter(child.stderr!, (line) => this.#config.logger.warn(`[worker ${this.workerId}] ${line}`, tag));
     child.stdin!.on('error', () => {});
-    child.stdin!.end(`${JSON.stringify({ pipe: this.#pipe, secret: this.#secret.toString('hex'), parentPid: process.pid, maxFrameBytes: this.#config.maxFrameBytes })}\n`);
+    const limits = {
+      dataBytes: this.#config.hardMemoryLimitMB === undefined ? undefined : this.#config.hardMemoryLimitMB * 1024 * 1024,
+      coreDumps: this.#config.allowCoreDumps,
+    };
+    child.stdin!.end(`${JSON.stringify({ pipe: this.#pipe, secret: this.#secret.toString('hex'), parentPid: process.pid, maxFrameBytes: this.#config.maxFrameBytes, limits })}\n`);
     // An idle worker must not keep the application alive; busy ones do, through their socket.
     child.unref();
     (child.stdout as unknown as Socket).unref?.();
@@ -379,6 +386,7 @@ export class WorkerProcess implements WorkerRef {
     }
     this.callsServed++;
     this.#finishCall();
+    this.lastCallThrew = error !== undefined;
     if (error !== undefined) {
       settleCall(call, new RemoteError(call.method.name, error));
     } else {
@@ -442,8 +450,8 @@ export class WorkerProcess implements WorkerRef {
     this.#signal('SIGKILL');
   }
 
-  #signal(signal: NodeJS.Signals): void {
-    if (this.#child !== undefined) platform.killTree(this.#child, signal);
+  #signal(signal: NodeJS.Signals, evenIfExited = false): void {
+    if (this.#child !== undefined) platform.killTree(this.#child, signal, evenIfExited);
   }
 
   #onExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
@@ -460,6 +468,9 @@ export class WorkerProcess implements WorkerRef {
 
   #onExitNow(exitCode: number | null, signal: NodeJS.Signals | null): void {
     if (this.state === 'exited') return;
+    // Whatever the worker started dies with it, however it ended: its process group outlives
+    // its leader only while members remain, and those are what this reaches.
+    this.#signal('SIGKILL', true);
     const reason: ExitReason = this.#killReason ?? (this.state === 'stopping' ? 'shutdown' : this.state === 'starting' ? 'start-failed' : 'crash');
     this.#stdout?.flush();
     this.#stderr?.flush();

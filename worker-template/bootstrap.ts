@@ -8,7 +8,10 @@ export interface Bootstrap {
   readonly secret: string;
   readonly parentPid: number;
   readonly maxFrameBytes: number;
+  readonly limits: WorkerLimits;
 }
+
+import type { WorkerLimits } from './limits.js';
 
 const MAX_LINE = 64 * 1024;
 
@@ -49,7 +52,8 @@ export function readBootstrap(): Promise<Bootstrap> {
 function parse(line: string): Bootstrap {
   const value = JSON.parse(line) as Partial<Bootstrap>;
   if (typeof value.pipe !== 'string' || typeof value.secret !== 'string'
-    || typeof value.parentPid !== 'number' || typeof value.maxFrameBytes !== 'number') {
+    || typeof value.parentPid !== 'number' || typeof value.maxFrameBytes !== 'number'
+    || typeof value.limits !== 'object' || value.limits === null) {
     throw new Error('the bootstrap line on stdin is malformed');
   }
   return value as Bootstrap;

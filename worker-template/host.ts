@@ -9,6 +9,7 @@ import { Channel } from '../runtime/protocol/channel.js';
 import { Kind, PROTOCOL_VERSION, toRemoteErrorData, type WorkerHealthData } from '../runtime/protocol/messages.js';
 import { readBootstrap } from './bootstrap.js';
 import { tieToParent } from './harden.js';
+import { applyLimits } from './limits.js';
 import { loadImplementation } from './load.js';
 
 /** One entry of the generated dispatch table: calls the method on the implementation. */
@@ -25,6 +26,7 @@ export function serveWorker<T>(service: ServiceDescriptor, handlers: readonly Ha
 async function run(service: ServiceDescriptor, handlers: readonly Handler<unknown>[]): Promise<void> {
   const boot = await readBootstrap();
   await tieToParent(boot.parentPid);
+  await applyLimits(boot.limits);
   const socket = connect(boot.pipe);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);

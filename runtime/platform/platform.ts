@@ -15,8 +15,11 @@ export interface Platform {
   pipePath(home: string | undefined, prefix: string, name: string): string;
   /** Removes what createPipeHome made. */
   removePipeHome(home: string | undefined): Promise<void>;
-  /** Signals a worker and everything it started. */
-  killTree(child: ChildProcess, signal: NodeJS.Signals): void;
+  /**
+   * Signals a worker and everything it started. With `evenIfExited`, also reaches what it
+   * started after the worker itself has exited.
+   */
+  killTree(child: ChildProcess, signal: NodeJS.Signals, evenIfExited?: boolean): void;
   /** Measures a worker from outside; undefined when it is gone. */
   sampleResources(pid: number): Promise<ResourceSample | undefined>;
   /** Per-pool isolation (Windows: one Job Object per pool), made when the pool starts. */

@@ -36,3 +36,21 @@ describe('recycling', () => {
     expect(await c.pid()).not.toBe(pid);
   });
 });
+
+describe('recycleOnError', () => {
+  it('replaces a worker whose implementation threw; the failed call is not retried', async () => {
+    const c = await testClient({ recycleOnError: true, maxPoolSize: 1 });
+    const pid = await c.pid();
+    const recycled = new Promise((resolve) => c.pool.once('recycle', resolve));
+    await expect(c.fail('corrupt')).rejects.toMatchObject({ name: 'RemoteError' });
+    expect(await recycled).toMatchObject({ pid, reason: 'error' });
+    expect(await c.pid()).not.toBe(pid);
+  });
+
+  it('is off by default', async () => {
+    const c = await testClient({ maxPoolSize: 1 });
+    const pid = await c.pid();
+    await expect(c.fail('fine')).rejects.toMatchObject({ name: 'RemoteError' });
+    expect(await c.pid()).toBe(pid);
+  });
+});

@@ -34,6 +34,10 @@ export interface ITestService {
   leakNative(mib: number): number;
   /** Opens `count` file descriptors and never closes them; returns the worker's pid. */
   leakHandles(count: number): number;
+  /** Tries to malloc `mib` MiB in native code (and frees it): false when the allocation failed. */
+  tryAllocate(mib: number): boolean;
+  /** Starts a child process (`sleep`) of the worker and returns its pid. */
+  spawnGrandchild(): number;
   /** Writes a line to stdout and one to stderr. */
   chatter(text: string): number;
 }

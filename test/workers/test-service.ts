@@ -1,4 +1,5 @@
 /** The implementation of ITestService that tests run in workers. */
+import { spawn } from 'node:child_process';
 import { appendFileSync, openSync } from 'node:fs';
 import koffi from 'koffi';
 import type { ITestService, Shape } from '../services/ITestService.js';
@@ -40,6 +41,20 @@ export class TestService implements ITestService {
     memset(block, 1, bytes);
     leaked.push(block);
     return process.pid;
+  }
+  tryAllocate(mib: number): boolean {
+    const libc = koffi.load(process.platform === 'win32' ? 'msvcrt.dll' : 'libc.so.6');
+    const alloc = libc.func('void *malloc(size_t size)') as (size: number) => unknown;
+    const free = libc.func('void free(void *p)') as (p: unknown) => void;
+    const block = alloc(mib * 1024 * 1024);
+    if (block === null) return false;
+    free(block);
+    return true;
+  }
+  spawnGrandchild(): number {
+    const child = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    child.unref();
+    return child.pid!;
   }
   leakHandles(count: number): number {
     for (let i = 0; i < count; i++) leaked.push(openSync(process.platform === 'win32' ? 'NUL' : '/dev/null', 'r'));

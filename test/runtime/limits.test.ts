@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isAlive, testClient, waitFor } from '../helpers.js';
+
+const limit = (pid: number, name: string): string => {
+  const line = readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith(name))!;
+  return line.slice(name.length).trim().split(/\s+/)[0]!;
+};
+
+describe.runIf(process.platform === 'linux')('hard limits (Linux)', () => {
+  it('hardMemoryLimitMB sets RLIMIT_DATA: a huge allocation fails inside the worker, not the parent', async () => {
+    const c = await testClient({ hardMemoryLimitMB: 512 });
+    const pid = await c.pid();
+    expect(limit(pid, 'Max data size')).toBe(String(512 * 1024 * 1024));
+    expect(await c.tryAllocate(64)).toBe(true);
+    expect(await c.tryAllocate(2048)).toBe(false);
+    expect(await c.pid()).toBe(pid);
+  });
+
+  it('without it, the same allocation succeeds', async () => {
+    const c = await testClient();
+    expect(limit(await c.pid(), 'Max data size')).toBe('unlimited');
+    expect(await c.tryAllocate(2048)).toBe(true);
+  });
+
+  it('core dumps are off by default and on when allowed', async () => {
+    const off = await testClient();
+    expect(limit(await off.pid(), 'Max core file size')).toBe('0');
+    const on = await testClient({ allowCoreDumps: true });
+    expect(limit(await on.pid(), 'Max core file size')).toBe(limit(process.pid, 'Max core file size'));
+  });
+
+  it('maxHeapMB caps the V8 heap', async () => {
+    const c = await testClient({ maxHeapMB: 96 });
+    const pid = await c.pid();
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=96');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('a worker\'s children die with it', () => {
+  it('on timeout', async () => {
+    const c = await testClient({ methodCallTimeoutMs: 300 });
+    const grandchild = await c.spawnGrandchild();
+    expect(isAlive(grandchild)).toBe(true);
+    await expect(c.hang()).rejects.toMatchObject({ name: 'CallTimeoutError' });
+    expect(await waitFor(() => !isAlive(grandchild), 2000)).toBe(true);
+  });
+
+  it('on recycle, although the worker itself exits cleanly', async () => {
+    const c = await testClient({ processRecycleThreshold: 2, maxPoolSize: 1 });
+    const worker = await c.pid();
+    const grandchild = await c.spawnGrandchild();
+    expect(await waitFor(() => !isAlive(worker), 3000)).toBe(true);
+    expect(await waitFor(() => !isAlive(grandchild), 2000)).toBe(true);
+  });
+
+  it('on a crash', async () => {
+    const c = await testClient();
+    const grandchild = await c.spawnGrandchild();
+    await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError' });
+    expect(await waitFor(() => !isAlive(grandchild), 2000)).toBe(true);
+  });
+});
+
+describe('the pool refuses to start on a worker thread', () => {
+  it('with a clear error', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { fileURLToPath } = await import('node:url');
+    const client = fileURLToPath(new URL('../.generated/js/.generated/services/ITestService.client.js', import.meta.url));
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(client)}).then(({ ITestServiceClient }) => ITestServiceClient.create({ workerModule: '/x.js' }))
+        .then(() => parentPort.postMessage('created'), (e) => parentPort.postMessage(e.message));`;
+    const worker = new Worker(code, { eval: true });
+    const message = await new Promise<string>((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+    expect(message).toContain('cannot be created on a worker thread');
+  });
+});
