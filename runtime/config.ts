@@ -4,6 +4,7 @@
  * that lists them all.
  */
 import { fileURLToPath } from 'node:url';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { ConfigurationError, type ConfigurationIssue } from './errors.js';
 import { defaultLogger, silentLogger, type Logger } from './logger.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frames.js';
@@ -17,6 +18,20 @@ export interface PoolConfig {
    * @default "default"
    */
   workerExport?: string;
+  /** Calls that may wait for a worker; past it calls fail at once with QueueFullError. @default 10000 */
+  maxQueueLength?: number;
+  /**
+   * How many more workers an @idempotent method's call may be tried on after its worker
+   * crashed under it. Methods not tagged @idempotent are never retried. @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Crash-storm protection: `failures` worker crashes or start failures within `windowMs` stop
+   * the pool from starting workers, and calls fail at once with CircuitOpenError, until
+   * `cooldownMs` has passed and a probe call succeeds. `false` turns it off.
+   * @default { failures: 10, windowMs: 10000, cooldownMs: 5000 }
+   */
+  circuitBreaker?: Partial<CircuitBreakerOptions> | false;
   /** Workers started up front and kept alive. @default 1 */
   minPoolSize?: number;
   /**
@@ -87,6 +102,9 @@ export interface PoolConfig {
 export interface ResolvedConfig {
   readonly workerModule: string;
   readonly workerExport: string;
+  readonly maxQueueLength: number;
+  readonly maxRetries: number;
+  readonly circuitBreaker: CircuitBreakerOptions | false;
   readonly minPoolSize: number;
   readonly maxPoolSize: number;
   readonly spareWorkers: number;
@@ -116,7 +134,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
@@ -174,6 +192,26 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     return value;
   };
 
+  const breaker = (): CircuitBreakerOptions | false => {
+    const value = raw['circuitBreaker'];
+    if (value === false) return false;
+    if (value !== undefined && (typeof value !== 'object' || value === null)) {
+      bad('circuitBreaker', `expected false or { failures, windowMs, cooldownMs }, got ${describe(value)}`);
+      return false;
+    }
+    const v = (value ?? {}) as Record<string, unknown>;
+    const field = (key: keyof CircuitBreakerOptions, fallback: number, min: number): number => {
+      const x = v[key];
+      if (x === undefined) return fallback;
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > MAX_TIMER_MS) {
+        bad(`circuitBreaker.${key}`, `expected a whole number from ${min} to ${MAX_TIMER_MS}, got ${describe(x)}`);
+        return fallback;
+      }
+      return x;
+    };
+    return { failures: field('failures', 10, 1), windowMs: field('windowMs', 10_000, 1), cooldownMs: field('cooldownMs', 5_000, 1) };
+  };
+
   const workerModule = path('workerModule', true);
   const workerEntry = path('workerEntry', false);
   if (raw['workerEntry'] === undefined) {
@@ -200,6 +238,9 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
   const resolved: ResolvedConfig = {
     workerModule: workerModule ?? '',
     workerExport: str('workerExport', 'default'),
+    maxQueueLength: int('maxQueueLength', 10_000, 0),
+    maxRetries: int('maxRetries', 2, 0, 100),
+    circuitBreaker: breaker(),
     minPoolSize,
     maxPoolSize,
     spareWorkers: int('spareWorkers', 1, 0, 1024),

@@ -15,7 +15,10 @@ export type SandboxErrorCode =
   | 'ERR_SANDBOX_PROTOCOL'
   | 'ERR_SANDBOX_WORKER_START'
   | 'ERR_SANDBOX_CONFIGURATION'
-  | 'ERR_SANDBOX_VALIDATION';
+  | 'ERR_SANDBOX_VALIDATION'
+  | 'ERR_SANDBOX_QUEUE_FULL'
+  | 'ERR_SANDBOX_CIRCUIT_OPEN'
+  | 'ERR_SANDBOX_ABORTED';
 
 export abstract class SandboxError extends Error {
   abstract readonly code: SandboxErrorCode;
@@ -49,18 +52,23 @@ export class WorkerCrashedError extends SandboxError {
   readonly method: string;
   /** The last health report the worker sent before it died, if any. */
   readonly lastHealth: WorkerHealthData | undefined;
+  /** How many workers ran the call (more than 1 only for @idempotent methods, which are retried). */
+  readonly attempts: number;
 
   constructor(args: WorkerRef & {
     exitCode: number | null;
     signal: NodeJS.Signals | null;
     method: string;
     lastHealth?: WorkerHealthData | undefined;
-    detail?: string;
+    attempts?: number;
   }) {
     const how = args.signal !== null ? `was killed by signal ${args.signal}`
       : args.exitCode !== null ? `exited with code ${args.exitCode}`
       : 'closed its pipe';
-    super(`worker ${args.workerId} (pid ${args.pid ?? '?'}) ${how} while running "${args.method}"${args.detail ? `: ${args.detail}` : ''}; the call was not retried`);
+    const attempts = args.attempts ?? 1;
+    const retried = attempts > 1 ? `; the call was tried on ${attempts} workers and each died` : '; the call was not retried';
+    super(`worker ${args.workerId} (pid ${args.pid ?? '?'}) ${how} while running "${args.method}"${retried}`);
+    this.attempts = attempts;
     this.workerId = args.workerId;
     this.pid = args.pid;
     this.exitCode = args.exitCode;
@@ -202,5 +210,58 @@ export class ValidationError extends SandboxError {
     this.path = args.path;
     this.expected = args.expected;
     this.received = args.received;
+  }
+}
+
+/** The queue already holds maxQueueLength calls; this one was refused at once. */
+export class QueueFullError extends SandboxError {
+  override readonly name = 'QueueFullError';
+  readonly code = 'ERR_SANDBOX_QUEUE_FULL';
+  readonly method: string;
+  readonly maxQueueLength: number;
+
+  constructor(method: string, maxQueueLength: number) {
+    super(`"${method}" was not queued: ${maxQueueLength} calls are already waiting for a worker (maxQueueLength). Slow down, or raise maxQueueLength or maxPoolSize`);
+    this.method = method;
+    this.maxQueueLength = maxQueueLength;
+  }
+}
+
+/**
+ * Workers have been failing too often (a crash storm): the pool stopped starting workers and
+ * fails calls at once until a cool-down has passed and a probe call succeeds.
+ */
+export class CircuitOpenError extends SandboxError {
+  override readonly name = 'CircuitOpenError';
+  readonly code = 'ERR_SANDBOX_CIRCUIT_OPEN';
+  readonly method: string;
+  /** When the pool will let a probe call through. */
+  readonly retryAt: Date;
+  /** The last lines the last failed worker wrote to stderr. */
+  readonly stderrTail: string;
+
+  constructor(args: { method: string; failures: number; windowMs: number; retryAt: Date; lastFailure: string; stderrTail: string }) {
+    const tail = args.stderrTail ? `\n--- last failed worker's stderr ---\n${args.stderrTail}` : '';
+    super(`"${args.method}" was not run: ${args.failures} workers failed within ${args.windowMs} ms (last: ${args.lastFailure}), so the pool stopped starting workers until ${args.retryAt.toISOString()}; see circuitBreaker in the configuration${tail}`);
+    this.method = args.method;
+    this.retryAt = args.retryAt;
+    this.stderrTail = args.stderrTail;
+  }
+}
+
+/** The caller's AbortSignal fired. Queued: the call was never sent. Running: its worker was killed. */
+export class CallAbortedError extends SandboxError {
+  override readonly name = 'AbortError';
+  readonly code = 'ERR_SANDBOX_ABORTED';
+  readonly method: string;
+  /** Whether the call had reached a worker (which was then killed). */
+  readonly wasRunning: boolean;
+
+  constructor(method: string, wasRunning: boolean, reason: unknown) {
+    super(wasRunning
+      ? `"${method}" was aborted while running; its worker was killed and will be replaced`
+      : `"${method}" was aborted before it reached a worker; it was never sent`, { cause: reason });
+    this.method = method;
+    this.wasRunning = wasRunning;
   }
 }

@@ -6,10 +6,12 @@ export type { PoolConfig, ResolvedConfig } from './config.js';
 export { resolveConfig } from './config.js';
 export {
   SandboxError, isSandboxError, WorkerCrashedError, CallTimeoutError, RemoteError, PoolClosedError,
-  ProtocolError, WorkerStartError, ConfigurationError, ValidationError,
+  ProtocolError, WorkerStartError, ConfigurationError, ValidationError, QueueFullError, CircuitOpenError, CallAbortedError,
   type SandboxErrorCode, type ConfigurationIssue, type WorkerRef,
 } from './errors.js';
 export type { Logger } from './logger.js';
+export type { CallOptions } from './call.js';
+export type { CircuitBreakerOptions } from './circuit-breaker.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export { defineService, siblingModule, checkArguments, checkResult, type MethodDescriptor, type ServiceDescriptor, type Remote } from './service.js';
 export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';

@@ -13,14 +13,16 @@ import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
-import { ConfigurationError, PoolClosedError, type WorkerStartError } from './errors.js';
+import { CallAbortedError, CircuitOpenError, ConfigurationError, PoolClosedError, QueueFullError, type WorkerCrashedError, type WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
 import type { WorkerHealthData } from './protocol/messages.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 import type { ResourceSample } from './platform/resources.js';
 import { limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
-import { settleCall, WorkerProcess, type ExitReason, type PendingCall, type WorkerState } from './worker-process.js';
+import { PendingCall, type CallOptions } from './call.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -49,6 +51,12 @@ export interface PoolEvents {
   timeout: [{ workerId: number; pid: number | undefined; method: string; timeoutMs: number }];
   /** The parent measured a worker (every monitorIntervalMs). */
   health: [HealthReport];
+  /** An @idempotent call whose worker crashed is being tried on another worker. */
+  retry: [{ method: string; attempt: number; workerId: number; pid: number | undefined }];
+  /** Workers failed too often: the pool stopped starting them until `retryAt`. */
+  circuitOpen: [{ failures: number; windowMs: number; retryAt: Date; lastFailure: string }];
+  /** A probe call succeeded after a crash storm: the pool works normally again. */
+  circuitClose: [];
 }
 
 export interface WorkerStats {
@@ -69,12 +77,16 @@ export interface PoolStats {
   readonly queued: number;
   /** Calls running on a worker. */
   readonly running: number;
+  /** The crash-storm breaker: closed is normal. */
+  readonly circuit: 'closed' | 'open' | 'half-open';
   readonly totals: {
     readonly calls: number;
     readonly workersStarted: number;
     readonly crashes: number;
     readonly timeouts: number;
     readonly recycles: number;
+    readonly retries: number;
+    readonly aborted: number;
   };
 }
 
@@ -100,7 +112,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
   #monitorTimer: NodeJS.Timeout | undefined;
   #sampling = false;
-  readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0 };
+  readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
+  readonly #breaker: CircuitBreaker | undefined;
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
     super();
@@ -108,6 +121,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.config = config;
     this.#pipeHome = pipeHome;
     this.#isolation = platform.openIsolation({});
+    this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
     this.#monitorTimer = setInterval(() => void this.#sampleAll(), config.monitorIntervalMs);
     this.#monitorTimer.unref();
   }
@@ -138,20 +152,34 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * Runs one method call on a worker. Arguments are validated here, in the caller; the result is
    * validated when it comes back. Generated clients call this; the runtime knows no interface.
    */
-  call<T>(method: MethodDescriptor, args: unknown[]): Promise<T> {
+  call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.#state !== 'open') {
         reject(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
         return;
       }
       checkArguments(method, args);
+      const signal = options?.signal;
+      if (signal?.aborted) {
+        reject(new CallAbortedError(method.name, false, signal.reason));
+        return;
+      }
+      if (this.#breaker !== undefined && this.#breaker.decide() === 'reject') {
+        reject(this.#circuitOpenError(method.name));
+        return;
+      }
       this.#totals.calls++;
-      const call: PendingCall = { method, args, resolve: resolve as (value: unknown) => void, reject, settled: false };
+      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject);
+      if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
       const worker = this.#idleWorker();
       if (worker !== undefined) {
         worker.run(call);
         // Keep a spare ready behind the worker that just became busy.
         if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#grow();
+        return;
+      }
+      if (this.#queueLength >= this.config.maxQueueLength) {
+        call.settle(new QueueFullError(method.name, this.config.maxQueueLength));
         return;
       }
       this.#queue.push(call);
@@ -168,7 +196,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       if (w.current !== undefined) running++;
       workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample });
     }
-    return { workers, queued: this.#queueLength, running, totals: { ...this.#totals } };
+    return { workers, queued: this.#queueLength, running, circuit: this.#breaker?.state ?? 'closed', totals: { ...this.#totals } };
   }
 
   /**
@@ -256,6 +284,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   #grow(): void {
     if (this.#state === 'closed' || this.#restartTimer !== undefined) return;
+    if (this.#breaker !== undefined && !this.#breaker.allowsSpawning) return;
     const counts = this.#liveCount();
     const { busy } = counts;
     let { live } = counts;
@@ -267,10 +296,42 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
   }
 
+  #abort(call: PendingCall, reason: unknown): void {
+    if (call.settled) return;
+    this.#totals.aborted++;
+    const worker = call.runningOn;
+    call.settle(new CallAbortedError(call.method.name, worker !== undefined, reason));
+    // A running call cannot be interrupted: only killing its worker stops it.
+    worker?.kill('cancelled');
+    this.#checkDrained();
+  }
+
+  #circuitOpenError(method: string): CircuitOpenError {
+    const b = this.#breaker!;
+    return new CircuitOpenError({ method, failures: b.options.failures, windowMs: b.options.windowMs, retryAt: b.retryAt, lastFailure: b.lastFailure, stderrTail: b.lastStderr });
+  }
+
+  /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
+  #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
+    const mayRetry = call.method.idempotent === true && call.attempts <= this.config.maxRetries
+      && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
+    if (!mayRetry) {
+      call.settle(error);
+      return;
+    }
+    this.#totals.retries++;
+    this.config.logger.warn(`retrying "${call.method.name}" (@idempotent) on another worker: ${error.message}`);
+    this.emit('retry', { method: call.method.name, attempt: call.attempts + 1, workerId: worker.workerId, pid: worker.pid });
+    // First in line: it was the oldest call when it was sent.
+    if (this.#queueHead > 0) this.#queue[--this.#queueHead] = call;
+    else this.#queue.unshift(call);
+  }
+
   /** Spawns a worker; the promise settles when it is ready or has failed to start. */
   #spawn(): Promise<void> {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
       idle: (w) => this.#onIdle(w),
+      lost: (w, call, error) => this.#onLost(w, call, error),
       exited: (w, info) => this.#onExited(w, info),
       timeout: (w, method, timeoutMs) => {
         this.#totals.timeouts++;
@@ -302,12 +363,16 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.emit('workerStartFailed', { workerId: worker.workerId, error });
     // With no worker left to run them, queued calls would wait forever: fail them with the reason.
     if (this.#liveCount(worker).live === 0) {
-      for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) settleCall(call, error);
+      for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) call.settle(error);
       this.#checkDrained();
     }
   }
 
   #onIdle(worker: WorkerProcess): void {
+    if (this.#breaker !== undefined && this.#breaker.state !== 'closed' && this.#breaker.success()) {
+      this.config.logger.warn('a probe call succeeded: workers start again');
+      this.emit('circuitClose');
+    }
     if (worker.retireAfterCall === undefined && worker.lastCallThrew && this.config.recycleOnError) {
       this.#recycle(worker, 'error');
     } else if (worker.retireAfterCall === undefined && worker.callsServed >= worker.limits.calls) {
@@ -341,6 +406,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#lifetimeTimers.delete(worker);
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     if (info.reason === 'start-failed') this.#failedStartsInARow++;
+    if (info.reason === 'crash' || info.reason === 'protocol' || info.reason === 'start-failed') {
+      const how = info.reason === 'start-failed' ? 'could not start' : info.signal ? `died of ${info.signal}` : `exited with code ${info.exitCode}`;
+      this.#recordFailure(`${worker.label} ${how}`, worker.stderrTail);
+    }
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
     this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
     this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
@@ -351,6 +420,15 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#grow();
     }
     this.#pump();
+  }
+
+  #recordFailure(description: string, stderrTail: string): void {
+    if (this.#breaker === undefined || !this.#breaker.failure(description, stderrTail)) return;
+    const { failures, windowMs } = this.#breaker.options;
+    this.config.logger.error(`${failures} workers failed within ${windowMs} ms (last: ${description}): no more workers start until ${this.#breaker.retryAt.toISOString()}`);
+    this.emit('circuitOpen', { failures, windowMs, retryAt: this.#breaker.retryAt, lastFailure: description });
+    for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) call.settle(this.#circuitOpenError(call.method.name));
+    this.#checkDrained();
   }
 
   /**

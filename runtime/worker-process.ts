@@ -16,12 +16,13 @@ import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type WorkerLimits } from './recycle-policy.js';
-import { checkResult, type MethodDescriptor, type ServiceDescriptor } from './service.js';
+import type { PendingCall } from './call.js';
+import { checkResult, type ServiceDescriptor } from './service.js';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'exited';
 
 /** Why a worker's process ended. */
-export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed';
+export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed' | 'cancelled';
 
 export interface ExitInfo {
   readonly reason: ExitReason;
@@ -29,26 +30,12 @@ export interface ExitInfo {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** A call the pool accepted; settled exactly once through `settle`. */
-export interface PendingCall {
-  readonly method: MethodDescriptor;
-  readonly args: unknown[];
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  settled: boolean;
-}
-
-export function settleCall(call: PendingCall, error: Error | undefined, value?: unknown): void {
-  if (call.settled) return;
-  call.settled = true;
-  if (error !== undefined) call.reject(error);
-  else call.resolve(value);
-}
-
 export interface WorkerEvents {
   /** The worker finished its call and can take another. */
   idle(worker: WorkerProcess): void;
-  /** The process is gone; its call, if any, has been settled. */
+  /** The process died with a call it had been sent; the pool settles it (or retries it, if idempotent). */
+  lost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void;
+  /** The process is gone; its call, if any, has been handed to `lost` or settled. */
   exited(worker: WorkerProcess, info: ExitInfo): void;
   timeout(worker: WorkerProcess, method: string, timeoutMs: number): void;
 }
@@ -153,6 +140,8 @@ export class WorkerProcess implements WorkerRef {
     const timeoutMs = call.method.timeoutMs ?? this.#config.methodCallTimeoutMs;
     this.state = 'busy';
     this.#current = call;
+    call.attempts++;
+    call.runningOn = this;
     const id = ++this.#currentId;
     this.#channel!.socket.ref();
     try {
@@ -160,7 +149,7 @@ export class WorkerProcess implements WorkerRef {
     } catch (error) {
       // The arguments could not be encoded; nothing was sent, the worker is still good.
       this.#finishCall();
-      settleCall(call, new ProtocolError(`the arguments of "${call.method.name}" could not be encoded: ${(error as Error).message}`, { method: call.method.name, cause: error }));
+      call.settle(new ProtocolError(`the arguments of "${call.method.name}" could not be encoded: ${(error as Error).message}`, { method: call.method.name, cause: error }));
       this.#events.idle(this);
       return;
     }
@@ -388,13 +377,13 @@ export class WorkerProcess implements WorkerRef {
     this.#finishCall();
     this.lastCallThrew = error !== undefined;
     if (error !== undefined) {
-      settleCall(call, new RemoteError(call.method.name, error));
+      call.settle(new RemoteError(call.method.name, error));
     } else {
       try {
         checkResult(call.method, value);
-        settleCall(call, undefined, value);
+        call.settle(undefined, value);
       } catch (failure) {
-        settleCall(call, failure as Error);
+        call.settle(failure as Error);
       }
     }
     this.#events.idle(this);
@@ -411,6 +400,7 @@ export class WorkerProcess implements WorkerRef {
   #finishCall(): void {
     clearTimeout(this.#callTimer);
     this.#callTimer = undefined;
+    if (this.#current !== undefined) this.#current.runningOn = undefined;
     this.#current = undefined;
     if (this.state === 'busy') this.state = 'idle';
     this.#channel?.socket.unref();
@@ -419,14 +409,14 @@ export class WorkerProcess implements WorkerRef {
   #onTimeout(call: PendingCall, timeoutMs: number): void {
     if (this.#current !== call) return;
     this.#kill('timeout');
-    settleCall(call, new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this }));
+    call.settle(new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this }));
     this.#events.timeout(this, call.method.name, timeoutMs);
   }
 
   #onViolation(reason: string): void {
     const error = new ProtocolError(`${this.label} broke the protocol: ${reason}; it was killed and will be replaced`, { worker: this, method: this.#current?.method.name });
     this.#config.logger.error(error.message, { workerId: this.workerId, pid: this.pid });
-    if (this.#current !== undefined) settleCall(this.#current, error);
+    if (this.#current !== undefined) this.#current.settle(error);
     this.#failStart(error.message);
     this.#kill('protocol');
   }
@@ -481,7 +471,7 @@ export class WorkerProcess implements WorkerRef {
     const call = this.#current;
     if (call !== undefined) {
       this.#finishCall();
-      settleCall(call, new WorkerCrashedError({ workerId: this.workerId, pid: this.pid, exitCode, signal, method: call.method.name, lastHealth: this.lastHealth }));
+      if (!call.settled) this.#events.lost(this, call, new WorkerCrashedError({ workerId: this.workerId, pid: this.pid, exitCode, signal, method: call.method.name, lastHealth: this.lastHealth, attempts: call.attempts }));
     }
     this.#markExited({ reason, exitCode, signal });
   }
@@ -496,6 +486,11 @@ export class WorkerProcess implements WorkerRef {
     this.#channel?.destroy();
     this.#resolveExited(info);
     this.#events.exited(this, info);
+  }
+
+  /** The last lines the worker wrote to stderr. */
+  get stderrTail(): string {
+    return this.#stderr?.tail ?? '';
   }
 
   /** The start failure, if the worker failed to start. */

@@ -28,6 +28,12 @@ export interface ITestService {
   /** Appends one line to `file`, then crashes: the call ran, and its worker died with it. */
   touchThenCrash(file: string): number;
   fail(message: string, code?: string): number;
+  /**
+   * Appends a line to `file`; crashes the worker (SIGSEGV) while the file has at most `crashes`
+   * lines, else returns the line count.
+   * @idempotent
+   */
+  flaky(file: string, crashes: number): number;
   /** Returns a value of the wrong type, to prove the client validates results. */
   lie(): number;
   /** mallocs `mib` MiB in native code, touches every page, never frees it; returns the worker's pid. */

@@ -1,6 +1,6 @@
 /** The implementation of ITestService that tests run in workers. */
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync } from 'node:fs';
+import { appendFileSync, openSync, readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
@@ -30,6 +30,12 @@ export class TestService implements ITestService {
   hang(): number { for (;;) { /* spin */ } }
   touch(file: string): number { appendFileSync(file, `${process.pid}\n`); return process.pid; }
   touchThenCrash(file: string): number { appendFileSync(file, `${process.pid}\n`); crashNatively(); }
+  flaky(file: string, crashes: number): number {
+    appendFileSync(file, `${process.pid}\n`);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').length;
+    if (lines <= crashes) crashNatively();
+    return lines;
+  }
   fail(message: string, code?: string): number { throw Object.assign(new RangeError(message), code === undefined ? {} : { code }); }
   lie(): number { return 'not a number' as unknown as number; }
   leakNative(mib: number): number {

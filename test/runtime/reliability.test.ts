@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallAbortedError, CircuitOpenError, QueueFullError, WorkerCrashedError } from 'process-sandbox';
+import { testClient, paths, track, waitFor } from '../helpers.js';
+import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
+
+let dir: string | undefined;
+const tempFile = (): string => {
+  dir ??= mkdtempSync(join(tmpdir(), 'sandbox-rel-'));
+  return join(dir, `f${Math.random().toString(16).slice(2)}`);
+};
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+const lines = (file: string): number => readFileSync(file, 'utf8').trim().split('\n').length;
+
+describe('bounded queue', () => {
+  it('past maxQueueLength, calls fail at once with QueueFullError; the rest complete', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, spareWorkers: 0, maxQueueLength: 3 });
+    const running = c.sleep(200);
+    const queued = [c.add(1, 1), c.add(2, 2), c.add(3, 3)];
+    const refused = c.add(4, 4);
+    await expect(refused).rejects.toBeInstanceOf(QueueFullError);
+    await expect(refused).rejects.toThrow('3 calls are already waiting for a worker (maxQueueLength)');
+    expect(await Promise.all([running, ...queued])).toEqual([expect.any(Number), 2, 4, 6]);
+  });
+});
+
+describe('cancellation with an AbortSignal', () => {
+  it('aborted while queued: removed, never sent', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, spareWorkers: 0 });
+    const file = tempFile();
+    const running = c.sleep(200);
+    const controller = new AbortController();
+    const queued = c.pool.call(c.pool.service.methods.find((m) => m.name === 'touch')!, [file], { signal: controller.signal });
+    controller.abort(new Error('user gave up'));
+    const error = await queued.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallAbortedError);
+    expect(error).toMatchObject({ name: 'AbortError', wasRunning: false });
+    expect((error as Error).cause).toMatchObject({ message: 'user gave up' });
+    await running;
+    await c.add(1, 1);
+    expect(() => readFileSync(file)).toThrow();
+  });
+
+  it('aborted while running: the worker is killed and replaced', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 2 });
+    const pid = await c.pid();
+    const controller = new AbortController();
+    const hung = c.pool.call(c.pool.service.methods.find((m) => m.name === 'hang')!, [], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(hung).rejects.toMatchObject({ name: 'AbortError', wasRunning: true });
+    expect(await c.add(2, 3)).toBe(5);
+    const exits: unknown[] = [];
+    c.pool.on('workerExit', (e) => exits.push(e));
+    await waitFor(() => exits.length > 0 || !c.pool.stats().workers.some((w) => w.pid === pid), 2000);
+    expect(c.pool.stats().workers.some((w) => w.pid === pid)).toBe(false);
+  });
+
+  it('an already aborted signal fails the call at once', async () => {
+    const c = await testClient();
+    const method = c.pool.service.methods.find((m) => m.name === 'add')!;
+    await expect(c.pool.call(method, [1, 2], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CallAbortedError);
+  });
+});
+
+describe('idempotent retry', () => {
+  it('an @idempotent method whose worker crashes is retried on a fresh worker', async () => {
+    const c = await testClient({ maxRetries: 2, circuitBreaker: false });
+    const file = tempFile();
+    const retries: unknown[] = [];
+    c.pool.on('retry', (e) => retries.push(e));
+    expect(await c.flaky(file, 2)).toBe(3);
+    expect(retries).toHaveLength(2);
+    const pids = readFileSync(file, 'utf8').trim().split('\n');
+    expect(new Set(pids).size).toBe(3);
+  });
+
+  it('a poison input stops at maxRetries and fails with the last crash', async () => {
+    const c = await testClient({ maxRetries: 2, circuitBreaker: false });
+    const file = tempFile();
+    const error = await c.flaky(file, 1000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(error).toMatchObject({ attempts: 3, signal: 'SIGSEGV' });
+    expect((error as Error).message).toContain('tried on 3 workers');
+    expect(lines(file)).toBe(3);
+  });
+
+  it('a method without @idempotent is never retried', async () => {
+    const c = await testClient({ maxRetries: 5, circuitBreaker: false });
+    const file = tempFile();
+    await expect(c.touchThenCrash(file)).rejects.toMatchObject({ attempts: 1 });
+    await c.add(1, 1);
+    expect(lines(file)).toBe(1);
+  });
+});
+
+describe('crash storms', () => {
+  it('N crashes within T open the breaker: calls fail fast, then a probe closes it after the cool-down', async () => {
+    const c = await testClient({ maxPoolSize: 2, circuitBreaker: { failures: 3, windowMs: 10_000, cooldownMs: 400 } });
+    const opened = new Promise((resolve) => c.pool.once('circuitOpen', resolve));
+    for (let i = 0; i < 3; i++) await c.segfault().catch(() => {});
+    expect(await opened).toMatchObject({ failures: 3 });
+    expect(c.pool.stats().circuit).toBe('open');
+    const started = c.pool.stats().totals.workersStarted;
+    const error = await c.add(1, 2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CircuitOpenError);
+    expect((error as Error).message).toMatch(/3 workers failed within 10000 ms \(last: worker \d+ \(pid \d+\) died of SIGSEGV\)/);
+    await new Promise((r) => setTimeout(r, 450));
+    const closed = new Promise((resolve) => c.pool.once('circuitClose', resolve));
+    expect(await c.add(1, 2)).toBe(3);
+    await closed;
+    expect(c.pool.stats().circuit).toBe('closed');
+    expect(c.pool.stats().totals.workersStarted).toBeGreaterThanOrEqual(started);
+    expect(await c.add(2, 2)).toBe(4);
+  });
+
+  it('a worker that cannot start is reported with its stderr and not respawned in a tight loop', async () => {
+    const c = track(await ITestServiceClient.create({ workerModule: paths.throwsAtImport, minPoolSize: 0, maxPoolSize: 1, logger: false, circuitBreaker: { failures: 3, windowMs: 60_000, cooldownMs: 60_000 } }));
+    let starts = 0;
+    c.pool.on('workerStart', () => { starts++; });
+    const first = await c.add(1, 2).catch((e: unknown) => e);
+    expect((first as Error).message).toContain('libfoo.so could not be loaded');
+    await new Promise((r) => setTimeout(r, 1000));
+    // backoff doubles from 100 ms: a handful of attempts in a second, then the breaker opens
+    expect(starts).toBeLessThanOrEqual(6);
+    const later = await c.add(1, 2).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(CircuitOpenError);
+    expect((later as CircuitOpenError).stderrTail).toContain('cannot open shared object file');
+  });
+});
