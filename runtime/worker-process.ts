@@ -433,6 +433,8 @@ export class WorkerProcess implements WorkerRef {
 
   #kill(reason: ExitReason): void {
     this.#killReason ??= reason;
+    // Doomed: it must take no new call between now and its exit.
+    if (this.state === 'idle' || this.state === 'busy') this.state = 'stopping';
     if (this.#child === undefined) {
       this.#markExited({ reason: this.#killReason, exitCode: null, signal: null });
       return;
