@@ -92,6 +92,7 @@ export interface PoolStats {
 
 type PoolState = 'open' | 'draining' | 'closed';
 
+const MIB = 1024 * 1024;
 const RESTART_BACKOFF_MIN_MS = 100;
 const RESTART_BACKOFF_MAX_MS = 30_000;
 
@@ -120,7 +121,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
-    this.#isolation = platform.openIsolation({});
+    this.#isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });
     this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
     this.#monitorTimer = setInterval(() => void this.#sampleAll(), config.monitorIntervalMs);
     this.#monitorTimer.unref();
@@ -137,7 +138,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       throw new ConfigurationError([{ field: 'ProcessPool', problem: 'cannot be created on a worker thread; create the pool on the main thread and pass results to the thread' }]);
     }
     const config = resolveConfig(options);
-    const resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
+    let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
+    const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
+    if (ceiling !== undefined && resolved.maxMemoryMB * MIB > ceiling) {
+      // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
+      const capped = Math.floor(ceiling / MIB);
+      resolved.logger.info(`maxMemoryMB ${resolved.maxMemoryMB} is past what workerExecutable "${resolved.workerExecutable}" can address; using ${capped}`);
+      resolved = { ...resolved, maxMemoryMB: capped };
+    }
     const pool = new ProcessPool(service, resolved, await platform.createPipeHome(resolved.pipeNamePrefix));
     try {
       await Promise.all(Array.from({ length: resolved.minPoolSize }, () => pool.#spawn()));

@@ -22,6 +22,12 @@ export interface Platform {
   killTree(child: ChildProcess, signal: NodeJS.Signals, evenIfExited?: boolean): void;
   /** Measures a worker from outside; undefined when it is gone. */
   sampleResources(pid: number): Promise<ResourceSample | undefined>;
+  /**
+   * The most memory a worker run by `executable` can use before allocations start failing in
+   * it, for a worker whose address space is the bound (a 32-bit node.exe); the pool caps
+   * maxMemoryMB below it. Absent, or undefined, where nothing but the machine sets a bound.
+   */
+  workerMemoryCeilingBytes?(executable: string): Promise<number | undefined>;
   /** Per-pool isolation (Windows: one Job Object per pool), made when the pool starts. */
   openIsolation(options: IsolationOptions): PoolIsolation;
 }

@@ -1,10 +1,15 @@
-/** Windows: named pipes under \\.\pipe\. Job Objects come with the isolation work (see docs/platforms.md). */
-import { NO_ISOLATION, type Platform } from './platform.js';
-import { UNMEASURED } from './resources.js';
+/**
+ * Windows: named pipes under \\.\pipe\, one Job Object per pool (kill-on-job-close), resources
+ * through Win32. The Win32 calls live in ./win32/, bound through koffi on first use.
+ */
+import type { Platform } from './platform.js';
+import { JobIsolation } from './win32/job.js';
+import { workerMemoryCeiling } from './win32/pe.js';
+import { sampleWin32 } from './win32/resources.js';
 
 export const windowsPlatform: Platform = {
   name: 'win32',
-  // libuv already puts non-detached children in a kill-on-close job.
+  // Non-detached children land in libuv's kill-on-close job, and the pool's job nests inside it.
   detachWorkers: false,
   async createPipeHome() {
     return undefined;
@@ -17,11 +22,8 @@ export const windowsPlatform: Platform = {
     if (child.exitCode !== null || child.signalCode !== null) return;
     try { child.kill(signal); } catch { /* already gone */ }
   },
-  // Win32 sampling (K32GetProcessMemoryInfo, GetGuiResources, GetProcessHandleCount) comes with the isolation work.
-  async sampleResources() {
-    return UNMEASURED;
-  },
-  // The pool's own Job Object (kill-on-job-close) comes with the isolation work; until then
-  // libuv's job, which holds every non-detached child, is what kills workers with their parent.
-  openIsolation: () => NO_ISOLATION,
+  sampleResources: sampleWin32,
+  // A 32-bit node.exe worker (for a 32-bit COM server or DLL) addresses 2 GiB, or 4 GiB if large-address-aware.
+  workerMemoryCeilingBytes: workerMemoryCeiling,
+  openIsolation: (options) => new JobIsolation(options),
 };
