@@ -36,14 +36,15 @@ export class FrameError extends Error {
 
 /**
  * Splits a byte stream into frame bodies. Feed it chunks; it calls `onBody` once per complete
- * body, in order. A frame split over many chunks is gathered into one buffer allocated when its
- * header arrives (so 16 MiB costs one copy, not a quadratic concat); a chunk that holds whole
- * frames is sliced without copying.
+ * body, in order. A chunk that holds whole frames is sliced without copying. A frame split over
+ * many chunks is gathered as a list of slices and joined once when complete: one copy however
+ * large it is, and memory held is what actually arrived, never what a header merely claims.
  */
 export class FrameReader {
   #pending: Buffer | undefined;
-  #body: Buffer | undefined;
-  #filled = 0;
+  #parts: Buffer[] = [];
+  #gathered = 0;
+  #expected = 0;
 
   constructor(
     /** The largest body accepted; a header declaring more is a FrameError. Adjustable, e.g. after a handshake. */
@@ -53,14 +54,14 @@ export class FrameReader {
 
   /** Bytes received but not yet delivered as a body. */
   get bufferedBytes(): number {
-    return (this.#pending?.length ?? 0) + this.#filled;
+    return (this.#pending?.length ?? 0) + this.#gathered;
   }
 
   push(chunk: Buffer): void {
     let offset = 0;
-    if (this.#body !== undefined) {
-      offset = this.#fill(chunk, 0);
-      if (this.#body !== undefined) return;
+    if (this.#expected > 0) {
+      offset = this.#gather(chunk, 0);
+      if (this.#expected > 0) return;
     }
     if (this.#pending !== undefined) {
       chunk = Buffer.concat([this.#pending, chunk.subarray(offset)]);
@@ -79,23 +80,23 @@ export class FrameReader {
         this.onBody(chunk.subarray(start, offset));
         continue;
       }
-      this.#body = Buffer.allocUnsafe(length);
-      this.#filled = 0;
-      this.#fill(chunk, start);
+      this.#expected = length;
+      this.#gather(chunk, start);
       return;
     }
     if (offset < chunk.length) this.#pending = chunk.subarray(offset);
   }
 
-  /** Copies from chunk into the body being gathered; returns where in chunk it stopped. */
-  #fill(chunk: Buffer, from: number): number {
-    const body = this.#body!;
-    const take = Math.min(body.length - this.#filled, chunk.length - from);
-    chunk.copy(body, this.#filled, from, from + take);
-    this.#filled += take;
-    if (this.#filled === body.length) {
-      this.#body = undefined;
-      this.#filled = 0;
+  /** Keeps the part of chunk that belongs to the body being gathered; returns where it stopped. */
+  #gather(chunk: Buffer, from: number): number {
+    const take = Math.min(this.#expected - this.#gathered, chunk.length - from);
+    this.#parts.push(chunk.subarray(from, from + take));
+    this.#gathered += take;
+    if (this.#gathered === this.#expected) {
+      const body = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#expected);
+      this.#parts = [];
+      this.#gathered = 0;
+      this.#expected = 0;
       this.onBody(body);
     }
     return from + take;

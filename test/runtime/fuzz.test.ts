@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types, shared with `npm run fuzz`
+import { fuzz } from '../fuzz/fuzz-frames.mjs';
+
+type Stats = { inputs: number; bodies: number; accepted: number; violations: number; frameErrors: number; decodeErrors: number };
+
+describe('fuzzing the frame reader and the decoder', () => {
+  it('100,000 seeded inputs (mutated frames and random bytes) end as messages or clean violations', () => {
+    const stats = (fuzz as (inputs: number, seed: number) => Stats)(100_000, 20261126);
+    expect(stats.inputs).toBe(100_000);
+    // every kind of outcome was reached, so the mutations exercise more than one path
+    expect(stats.accepted).toBeGreaterThan(1000);
+    expect(stats.frameErrors).toBeGreaterThan(1000);
+    expect(stats.decodeErrors).toBeGreaterThan(1000);
+    expect(stats.violations).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe('the frame reader', () => {
+  it('holds what arrived, not what a header claims', async () => {
+    const { FrameReader } = await import('../../dist/runtime/protocol/frames.js');
+    const bodies: Buffer[] = [];
+    const reader = new FrameReader(256 * 1024 * 1024, (b: Buffer) => bodies.push(b));
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(200 * 1024 * 1024, 0);
+    reader.push(Buffer.concat([header, Buffer.alloc(10)]));
+    expect(reader.bufferedBytes).toBe(10);
+    expect(bodies).toHaveLength(0);
+  });
+
+  it('delivers frames split at every byte boundary and frames packed together, unchanged', async () => {
+    const { FrameReader, encodeFrame, decodeBody } = await import('../../dist/runtime/protocol/frames.js');
+    const messages = [[4, 1, 0, [1, 2]], [5, 1, Buffer.alloc(70_000, 7)], [2], [6, 3, { name: 'E', message: 'm' }]];
+    const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
+    for (const size of [1, 2, 3, 5, 4096, stream.length]) {
+      const got: unknown[] = [];
+      const reader = new FrameReader(1 << 20, (b: Buffer) => got.push(decodeBody(b)));
+      for (let i = 0; i < stream.length; i += size) reader.push(stream.subarray(i, i + size));
+      expect(got).toEqual(messages);
+    }
+  });
+});
