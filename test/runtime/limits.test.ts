@@ -77,3 +77,20 @@ describe('the pool refuses to start on a worker thread', () => {
     expect(message).toContain('cannot be created on a worker thread');
   });
 });
+
+describe.runIf(process.platform === 'linux')('cgroup v2 memory limits', () => {
+  it('are used only where the machine delegates them; the probe says why not', async () => {
+    const { probeCgroupV2 } = await import('../../dist/runtime/platform/cgroup.js');
+    const probe = await probeCgroupV2();
+    if (!probe.usable) {
+      console.log(`cgroup v2 memory limits skipped on this machine: ${probe.reason}`);
+      expect(probe.reason.length).toBeGreaterThan(10);
+      return;
+    }
+    const c = await testClient({ hardMemoryLimitMB: 256 });
+    const pid = await c.pid();
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'))!;
+    expect(line).toContain('process-sandbox-');
+    expect(readFileSync(`${probe.mount}${line.slice(3)}/memory.max`, 'utf8').trim()).toBe(String(256 * 1024 * 1024));
+  });
+});
