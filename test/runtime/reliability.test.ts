@@ -110,7 +110,7 @@ describe('crash storms', () => {
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect((error as Error).message).toMatch(/3 workers failed within 10000 ms \(last: worker \d+ \(pid \d+\) died of SIGSEGV\)/);
     await new Promise((r) => setTimeout(r, 450));
-    const closed = new Promise((resolve) => c.pool.once('circuitClose', resolve));
+    const closed = new Promise<void>((resolve) => c.pool.once('circuitClose', () => resolve()));
     expect(await c.add(1, 2)).toBe(3);
     await closed;
     expect(c.pool.stats().circuit).toBe('closed');
