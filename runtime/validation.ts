@@ -12,14 +12,16 @@ export interface Issue {
   readonly path: (string | number)[];
   readonly expected: string;
   readonly value: unknown;
+  /** What was found instead, when the value's kind does not say it (`unexpected property "x"`). */
+  readonly received?: string | undefined;
 }
 
 /** A generated validator: `undefined` when the value fits. */
 export type Check = (value: unknown) => Issue | undefined;
 
-/** A fresh issue at the current value. */
-export function issue(expected: string, value: unknown): Issue {
-  return { path: [], expected, value };
+/** A fresh issue at the current value; `received` overrides the description of what was found. */
+export function issue(expected: string, value: unknown, received?: string): Issue {
+  return received === undefined ? { path: [], expected, value } : { path: [], expected, value, received };
 }
 
 /** Prepends `key` to the issue's path: call it on the way back up from a nested check. */
@@ -28,9 +30,15 @@ export function at(found: Issue, key: string | number): Issue {
   return found;
 }
 
-/** A plain object (not null, not an array, not binary). */
+/**
+ * A plain object: its prototype is Object.prototype or null. Arrays, Dates, Maps, binary and
+ * class instances are not (a class instance would arrive without its prototype, its getters and
+ * its methods, so it is refused where the interface declares an object type).
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Names what a value is, for "expected X, got Y". */
@@ -65,5 +73,5 @@ export function formatPath(root: string, path: readonly (string | number)[]): st
 /** Builds the ValidationError for an issue found in an argument or a result. */
 export function validationError(method: string, where: { argument: string } | 'result', found: Issue): ValidationError {
   const path = where === 'result' ? formatPath('result', found.path) : `argument "${formatPath(where.argument, found.path)}"`;
-  return new ValidationError({ method, path, expected: found.expected, received: describeValue(found.value) });
+  return new ValidationError({ method, path, expected: found.expected, received: found.received ?? describeValue(found.value) });
 }
