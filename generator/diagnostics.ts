@@ -10,9 +10,9 @@ export const DiagnosticId = {
   FunctionType: 'SG0001',
   /** A symbol type or a symbol-keyed member. */
   SymbolType: 'SG0002',
-  /** A class type with methods. */
+  /** A class instance (it would arrive as a plain object, without its prototype). */
   ClassType: 'SG0003',
-  /** A method with type parameters. */
+  /** A method with type parameters, or a generic service interface. */
   GenericMethod: 'SG0004',
   /** Two signatures for one method name. */
   Overload: 'SG0005',
@@ -20,7 +20,7 @@ export const DiagnosticId = {
   NotAMethod: 'SG0006',
   /** A method whose name the generated client already uses. */
   ReservedName: 'SG0007',
-  /** A type this version cannot check yet. */
+  /** A type that cannot cross a process boundary exactly (RegExp, Error, WeakMap, object keys of a Map, …). */
   NotSupportedYet: 'SG0008',
   /** A type the client must import is not exported from the input file. */
   NotExported: 'SG0009',
@@ -34,6 +34,12 @@ export const DiagnosticId = {
   NameCollision: 'SG0013',
   /** The input file does not parse. */
   SyntaxError: 'SG0014',
+  /** Warning: `unknown` or `any` is carried as plain data, unchecked. */
+  Unchecked: 'SG0015',
+  /** A `this` type. */
+  ThisType: 'SG0016',
+  /** A type name the TypeScript checker cannot resolve (a missing import or package). */
+  Unresolved: 'SG0017',
 } as const;
 export type DiagnosticId = (typeof DiagnosticId)[keyof typeof DiagnosticId];
 
@@ -68,6 +74,7 @@ export function makeDiagnostic(
   id: DiagnosticId,
   span: SourceSpan,
   details: { member: string | undefined; message: string; fix: string },
+  severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
   const { line, column, lineText } = locate(span.text, span.start);
   const width = Math.max(1, Math.min(span.end - span.start, lineText.length - column + 1));
@@ -76,7 +83,7 @@ export function makeDiagnostic(
     `${String(line).padStart(gutter)} | ${lineText}`,
     `${' '.repeat(gutter)} | ${' '.repeat(column - 1)}${'^'.repeat(width)}`,
   ].join('\n');
-  return { id, severity: 'error', file: span.file, line, column, ...details, frame };
+  return { id, severity, file: span.file, line, column, ...details, frame };
 }
 
 function locate(text: string, offset: number): { line: number; column: number; lineText: string } {

@@ -8,6 +8,7 @@ import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { interfaceHash, sha256Hex16 } from './hash.js';
 import { generatedNames } from './names.js';
 import { generatorVersion } from './package-root.js';
+import { loadInput, userFiles } from './program.js';
 import { readServices } from './read-interface.js';
 import { render } from './render.js';
 import { buildViews } from './view-model.js';
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   interfaceName?: string | undefined;
   /** Extension of relative imports in generated code. @default ".js" */
   importExtension?: string | undefined;
+  /** The tsconfig.json whose compiler options resolve the input's imports. @default the nearest one above the input */
+  tsconfig?: string | undefined;
 }
 
 export interface GeneratedFile {
@@ -33,6 +36,8 @@ export interface GenerateResult {
   /** Empty when any diagnostic is an error. */
   readonly files: readonly GeneratedFile[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Every file of the project the interface was read from (the input and what it imports, packages aside): what --watch watches. */
+  readonly sources: readonly string[];
 }
 
 /** Throws only when the input cannot be read; everything wrong with its contents is a diagnostic. */
@@ -44,8 +49,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   } catch (error) {
     throw new Error(`cannot read ${options.input}: ${(error as Error).message}`, { cause: error });
   }
-  const { services, diagnostics } = readServices(input, bytes.toString('utf8'), options.interfaceName);
-  if (hasErrors(diagnostics)) return { files: [], diagnostics };
+  // Reading is synchronous from here to the models: the shared program is not touched by two runs at once.
+  const loaded = loadInput(input, bytes.toString('utf8'), options.tsconfig === undefined ? undefined : resolve(options.tsconfig));
+  const { services, diagnostics } = readServices(loaded.sourceFile, options.interfaceName);
+  const sources = userFiles(loaded.project);
+  if (hasErrors(diagnostics)) return { files: [], diagnostics, sources };
 
   const outDir = resolve(options.outDir ?? dirname(input));
   const files: GeneratedFile[] = [];
@@ -65,5 +73,5 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       { path: join(outDir, `${names.codecFile}.ts`), content: await render('codec', views.codec) },
     );
   }
-  return { files, diagnostics };
+  return { files, diagnostics, sources };
 }

@@ -38,11 +38,17 @@ function canonicalMethod(m: MethodModel): unknown {
 export function canonicalType(t: TypeModel): unknown {
   switch (t.kind) {
     case 'literal': return { kind: t.kind, value: t.value };
-    case 'binary': return { kind: t.kind, buffer: t.buffer };
-    case 'array': return { kind: t.kind, element: canonicalType(t.element) };
+    case 'bigint-literal': return { kind: t.kind, value: t.value };
+    case 'binary': return { kind: t.kind, class: t.class };
+    case 'array': case 'set': return { kind: t.kind, element: canonicalType(t.element) };
+    case 'tuple': return {
+      kind: t.kind, elements: t.elements.map(canonicalType), required: t.required, rest: t.rest === undefined ? null : canonicalType(t.rest),
+    };
+    case 'map': return { kind: t.kind, key: canonicalType(t.key), value: canonicalType(t.value) };
     case 'object': return {
       kind: t.kind,
       properties: t.properties.map((p) => ({ name: p.name, optional: p.optional, type: canonicalType(p.type) })),
+      index: t.index === undefined ? null : { key: t.index.key, value: canonicalType(t.index.value) },
     };
     case 'union': return { kind: t.kind, members: t.members.map(canonicalType) };
     case 'ref': return { kind: t.kind, name: t.name };

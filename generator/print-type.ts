@@ -8,8 +8,16 @@ import type { TypeModel } from './model.js';
 export function printType(t: TypeModel): string {
   switch (t.kind) {
     case 'literal': return typeof t.value === 'string' ? JSON.stringify(t.value) : String(t.value);
-    case 'binary': return t.buffer ? 'Buffer' : 'Uint8Array';
+    case 'bigint-literal': return `${t.value}n`;
+    case 'binary': return t.class;
+    case 'date': return 'Date';
     case 'array': return t.element.kind === 'union' ? `(${printType(t.element)})[]` : `${printType(t.element)}[]`;
+    case 'tuple': return `[${[
+      ...t.elements.map((e, i) => `${printType(e)}${i >= t.required ? '?' : ''}`),
+      ...(t.rest === undefined ? [] : [`...${printType(t.rest)}[]`]),
+    ].join(', ')}]`;
+    case 'map': return `Map<${printType(t.key)}, ${printType(t.value)}>`;
+    case 'set': return `Set<${printType(t.element)}>`;
     case 'object': return 'object';
     case 'union': return t.members.map(printType).join(' | ');
     case 'ref': return t.name;

@@ -2,10 +2,12 @@
  * One method signature → MethodModel: parameters, result (`Promise<T>` unwrapped), JSDoc tags,
  * and the refusals that are about the method itself (reserved names, generics).
  */
-import { Node, type MethodSignature } from 'ts-morph';
+import { basename } from 'node:path';
+import { ts } from 'ts-morph';
 import { DiagnosticId } from './diagnostics.js';
-import type { MethodModel, ParameterModel, TypeModel } from './model.js';
+import type { MethodModel, ParameterModel, SignatureImport, TypeModel } from './model.js';
 import { fail, readType, report, type ReadContext, type Where } from './read-type.js';
+import { collectSignatureImports } from './signature-imports.js';
 import { readTags } from './tags.js';
 import { oneLineTypeText } from './type-text.js';
 
@@ -13,17 +15,19 @@ import { oneLineTypeText } from './type-text.js';
  * Members of the generated client, and `then`, which would make every client a thenable that
  * `await` tries to unwrap.
  */
-const RESERVED_METHODS = new Set(['close', 'pool', 'create', 'constructor', 'then']);
+export const RESERVED_METHODS = ['close', 'pool', 'create', 'constructor', 'then'];
 
-export function readMethod(ctx: ReadContext, member: MethodSignature, name: string, memberName: string): MethodModel | undefined {
-  const nameNode = member.getNameNode();
-  const before = ctx.diagnostics.length;
-  if (RESERVED_METHODS.has(name)) {
+export function readMethod(
+  ctx: ReadContext, member: ts.MethodSignature, name: string, memberName: string, imports: Map<string, SignatureImport>,
+): MethodModel | undefined {
+  const nameNode = member.name;
+  const before = ctx.diagnostics.filter((d) => d.severity === 'error').length;
+  if (RESERVED_METHODS.includes(name)) {
     report(ctx, DiagnosticId.ReservedName, nameNode, memberName,
-      `${memberName} has the same name as a member of the generated client (close, pool, create, constructor, then)`,
+      `${memberName} has the same name as a member of the generated client (${RESERVED_METHODS.join(', ')})`,
       `rename the method: the generated client uses "${name}" itself`);
   }
-  const typeParameter = member.getTypeParameters()[0];
+  const typeParameter = member.typeParameters?.[0];
   if (typeParameter !== undefined) {
     report(ctx, DiagnosticId.GenericMethod, typeParameter, memberName,
       `${memberName} is generic; the generated code must know the exact types to check them`,
@@ -31,48 +35,61 @@ export function readMethod(ctx: ReadContext, member: MethodSignature, name: stri
     // Its parameters mention the type parameter; reporting each of those would only repeat this.
     return undefined;
   }
-  if (member.hasQuestionToken()) {
+  if (member.questionToken !== undefined) {
     report(ctx, DiagnosticId.NotSupportedYet, nameNode, memberName,
-      `${memberName} is optional, which is not supported yet`, 'declare the method without ?');
+      `${memberName} is optional; the client could not know whether the worker implements it`, 'declare the method without ?');
   }
 
   const params: ParameterModel[] = [];
-  for (const param of member.getParameters()) {
-    const paramName = param.getNameNode();
+  const signatureNodes: ts.Node[] = [];
+  for (const param of member.parameters) {
+    const paramName = param.name;
     const label = `parameter "${paramName.getText()}"`;
-    const where: Where = { member: memberName, label, path: paramName.getText() };
-    if (!Node.isIdentifier(paramName)) {
-      fail(ctx, DiagnosticId.NotSupportedYet, paramName, where, 'is destructured, which is not supported yet', 'name the parameter');
+    const where: Where = { member: memberName, label, path: paramName.getText(), node: paramName };
+    if (!ts.isIdentifier(paramName)) {
+      fail(ctx, DiagnosticId.NotSupportedYet, where, 'is destructured, which is not supported', 'name the parameter');
       continue;
     }
-    if (paramName.getText() === 'this') {
-      fail(ctx, DiagnosticId.NotSupportedYet, paramName, where, 'declares the type of this, which is not supported', 'remove the this parameter');
+    if (paramName.text === 'this') {
+      fail(ctx, DiagnosticId.ThisType, where, 'declares the type of this, which means nothing in another process', 'remove the this parameter');
       continue;
     }
-    if (param.isRestParameter()) {
-      fail(ctx, DiagnosticId.NotSupportedYet, param, where, 'is a rest parameter, which is not supported yet', 'take an array parameter instead');
+    if (param.dotDotDotToken !== undefined) {
+      fail(ctx, DiagnosticId.NotSupportedYet, { ...where, node: param }, 'is a rest parameter, which is not supported', 'take an array parameter instead');
       continue;
     }
-    const typeNode = param.getTypeNode();
+    const typeNode = param.type;
     if (typeNode === undefined) {
-      fail(ctx, DiagnosticId.NotSupportedYet, param, where, 'has no type annotation', `declare its type: ${paramName.getText()}: string`);
+      fail(ctx, DiagnosticId.NotSupportedYet, { ...where, node: param }, 'has no type annotation', `declare its type: ${paramName.text}: string`);
       continue;
     }
-    const type = readType(ctx, typeNode, where);
+    if (containsThisType(typeNode)) {
+      fail(ctx, DiagnosticId.ThisType, { ...where, node: typeNode }, 'uses the this type, which names no type the other process could check',
+        'name the interface instead of this');
+      continue;
+    }
+    signatureNodes.push(typeNode);
+    const type = readType(ctx, ctx.checker.getTypeFromTypeNode(typeNode), { ...where, node: typeNode });
     if (type !== undefined) {
-      params.push({ name: paramName.getText(), optional: param.hasQuestionToken(), type, typeText: oneLineTypeText(typeNode) });
+      params.push({ name: paramName.text, optional: param.questionToken !== undefined, type, typeText: oneLineTypeText(typeNode) });
     }
   }
 
-  const returnNode = member.getReturnTypeNode();
-  const resultWhere: Where = { member: memberName, label: 'the result', path: 'result' };
+  const returnNode = member.type;
   let result: TypeModel | undefined;
   let resultText = '';
   if (returnNode === undefined) {
-    fail(ctx, DiagnosticId.NotSupportedYet, nameNode, resultWhere, 'has no type annotation', `declare it: ${name}(…): Promise<void>`);
+    fail(ctx, DiagnosticId.NotSupportedYet, { member: memberName, label: 'the result', path: 'result', node: nameNode },
+      'has no type annotation', `declare it: ${name}(…): Promise<void>`);
+  } else if (containsThisType(returnNode)) {
+    fail(ctx, DiagnosticId.ThisType, { member: memberName, label: 'the result', path: 'result', node: returnNode },
+      'uses the this type, which names no type the other process could check', 'name the interface instead of this');
   } else {
-    result = readType(ctx, returnNode, resultWhere, 'result');
-    resultText = oneLineTypeText(awaitedNode(returnNode));
+    result = readType(ctx, ctx.checker.getTypeFromTypeNode(returnNode),
+      { member: memberName, label: 'the result', path: 'result', node: returnNode }, 'result');
+    const awaited = awaitedNode(ctx, returnNode);
+    resultText = oneLineTypeText(awaited);
+    signatureNodes.push(awaited);
   }
 
   const tags = readTags(member);
@@ -81,26 +98,33 @@ export function readMethod(ctx: ReadContext, member: MethodSignature, name: stri
       `${memberName}: @timeout ${JSON.stringify(tags.badTimeout.text)} is not a duration`,
       'write a whole number of milliseconds with its unit: @timeout 250ms, @timeout 5s, @timeout 2m');
   }
-  if (result === undefined || ctx.diagnostics.length > before) return undefined;
+  collectSignatureImports(ctx, memberName, signatureNodes, imports);
+  if (result === undefined || ctx.diagnostics.filter((d) => d.severity === 'error').length > before) return undefined;
+  const sf = member.getSourceFile();
   return {
     name,
-    line: nameNode.getStartLineNumber(),
+    sourceName: basename(sf.fileName),
+    line: sf.getLineAndCharacterOfPosition(nameNode.getStart()).line + 1,
     params,
     result,
     resultText,
     doc: tags.doc,
     timeoutMs: tags.timeoutMs,
     idempotent: tags.idempotent,
-    signatureRefs: refsOf([...params.map((p) => p.type), result]),
   };
 }
 
-/** `Promise<T>` → the node of `T`; anything else unchanged. */
-function awaitedNode(node: Node): Node {
-  if (Node.isParenthesizedTypeNode(node)) return awaitedNode(node.getTypeNode());
-  if (Node.isTypeReference(node) && node.getTypeName().getText() === 'Promise' && node.getTypeArguments().length === 1
-      && node.getSourceFile().getInterface('Promise') === undefined && node.getSourceFile().getTypeAlias('Promise') === undefined) {
-    return node.getTypeArguments()[0]!;
+function containsThisType(node: ts.Node): boolean {
+  if (node.kind === ts.SyntaxKind.ThisType) return true;
+  return ts.forEachChild(node, (child) => (containsThisType(child) ? true : undefined)) === true;
+}
+
+/** `Promise<T>` (the global one) → the node of `T`; anything else unchanged. */
+function awaitedNode(ctx: ReadContext, node: ts.TypeNode): ts.TypeNode {
+  if (ts.isParenthesizedTypeNode(node)) return awaitedNode(ctx, node.type);
+  if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === 'Promise' && node.typeArguments?.length === 1) {
+    const declaration = ctx.checker.getSymbolAtLocation(node.typeName)?.declarations?.[0];
+    if (declaration === undefined || declaration.getSourceFile().isDeclarationFile) return node.typeArguments[0]!;
   }
   return node;
 }
@@ -111,9 +135,11 @@ export function refsOf(types: readonly TypeModel[]): string[] {
   const visit = (t: TypeModel): void => {
     switch (t.kind) {
       case 'ref': found.add(t.name); break;
-      case 'array': visit(t.element); break;
+      case 'array': case 'set': visit(t.element); break;
+      case 'tuple': t.elements.forEach(visit); if (t.rest !== undefined) visit(t.rest); break;
+      case 'map': visit(t.key); visit(t.value); break;
       case 'union': t.members.forEach(visit); break;
-      case 'object': t.properties.forEach((p) => visit(p.type)); break;
+      case 'object': t.properties.forEach((p) => visit(p.type)); if (t.index !== undefined) visit(t.index.value); break;
       default: break;
     }
   };

@@ -3,9 +3,9 @@
  * types verbatim, but a multi-line object type or a comment inside one would not fit a
  * signature line. Tokens are kept, comments dropped, each run of whitespace becomes one space.
  */
-import { ts, type Node } from 'ts-morph';
+import { ts } from 'ts-morph';
 
-export function oneLineTypeText(node: Node): string {
+export function oneLineTypeText(node: ts.Node): string {
   const text = node.getText();
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ false, ts.LanguageVariant.Standard, text);
   let out = '';

@@ -7,7 +7,7 @@
  */
 import { canonicalType } from './hash.js';
 import { isSafeIdentifier, jsString, NameScope, commentText, nameFragment } from './identifiers.js';
-import type { PropertyModel, ServiceModel, TypeModel } from './model.js';
+import { BINARY_CLASSES, type IndexModel, type PropertyModel, type ServiceModel, type TypeModel } from './model.js';
 import { printType, withUndefined } from './print-type.js';
 
 export interface ServiceValidators {
@@ -30,17 +30,22 @@ interface Atom {
 interface Hint {
   readonly name: string;
   readonly where: string;
-  readonly line: number;
+  /** `IFoo.ts:12`: where the type was written. */
+  readonly source: string;
 }
 
-type Guard = 'array' | 'record';
+type Guard = 'array' | 'record' | 'map' | 'set';
 
-const HELPER_ORDER = ['string', 'number', 'boolean', 'null', 'undefined', 'void', 'Uint8Array', 'Buffer'];
+const HELPER_ORDER = [
+  'string', 'number', 'boolean', 'bigint', 'null', 'undefined', 'void', 'Date',
+  'Uint8Array', 'Buffer', 'ArrayBuffer', 'Int8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'unknown',
+];
 
 export function buildValidators(service: ServiceModel): ServiceValidators {
   const builder = new ValidatorBuilder(service);
   const methods = service.methods.map((m) => {
-    const hint = (name: string, where: string): Hint => ({ name, where: `${m.name}: ${where}`, line: m.line });
+    const hint = (name: string, where: string): Hint => ({ name, where: `${m.name}: ${where}`, source: `${m.sourceName}:${m.line}` });
     return {
       args: m.params.map((p) => builder.functionFor(p.optional ? withUndefined(p.type) : p.type,
         hint(`arg_${nameFragment(m.name)}_${nameFragment(p.name)}`, p.name))),
@@ -67,7 +72,7 @@ class ValidatorBuilder {
   private readonly helpers = new Map<string, Emitted>();
 
   constructor(private readonly service: ServiceModel) {
-    for (const t of service.types.values()) this.namedNames.set(t.name, this.scope.claim(`$${t.name}`));
+    for (const t of service.types.values()) this.namedNames.set(t.name, this.scope.claim(`$${typeFragment(t.name)}`));
   }
 
   output(): string[] {
@@ -79,6 +84,7 @@ class ValidatorBuilder {
   /** The name of the function that checks `t`, generating it on first use. */
   functionFor(t: TypeModel, hint: Hint): string {
     if (t.kind === 'ref') return this.namedFunction(t.name);
+    if (t.kind === 'unknown') return this.unknownHelper();
     const helper = helperKey(t);
     if (helper !== undefined) return this.helper(helper, t);
     const key = JSON.stringify(canonicalType(t));
@@ -87,7 +93,7 @@ class ValidatorBuilder {
     const name = this.scope.claim(`$${hint.name}`);
     this.byKey.set(key, name);
     // Registered before its body is built, so a parent precedes the functions it calls.
-    const emitted: Emitted = { name, doc: `${hint.where} (${this.service.sourceName}:${hint.line})`, lines: [] };
+    const emitted: Emitted = { name, doc: `${hint.where} (${hint.source})`, lines: [] };
     this.anonymous.push(emitted);
     emitted.lines = this.body(t, printType(t), hint);
     return name;
@@ -97,9 +103,9 @@ class ValidatorBuilder {
     const name = this.namedNames.get(typeName)!;
     if (this.named.has(typeName)) return name;
     const t = this.service.types.get(typeName)!;
-    const emitted = { name, doc: `${typeName} (${this.service.sourceName}:${t.line})`, position: t.position, lines: [] as string[] };
+    const emitted = { name, doc: `${typeName} (${t.sourceName}:${t.line})`, position: t.position, lines: [] as string[] };
     this.named.set(typeName, emitted);
-    emitted.lines = this.body(t.type, typeName, { name: typeName, where: typeName, line: t.line });
+    emitted.lines = this.body(t.type, typeName, { name: typeFragment(typeName), where: typeName, source: `${t.sourceName}:${t.line}` });
     return name;
   }
 
@@ -107,7 +113,7 @@ class ValidatorBuilder {
     const existing = this.helpers.get(key);
     if (existing !== undefined) return existing.name;
     const name = this.scope.claim(`$${key}`);
-    this.helpers.set(key, { name, doc: undefined, lines: this.body(t, printType(t), { name, where: name, line: 0 }) });
+    this.helpers.set(key, { name, doc: undefined, lines: this.body(t, printType(t), { name, where: name, source: '' }) });
     return name;
   }
 
@@ -118,8 +124,21 @@ class ValidatorBuilder {
     switch (t.kind) {
       case 'array':
         return [`if (!Array.isArray(v)) return ${this.issue(text, 'v')};`, ...this.elements(t.element, hint), 'return undefined;'];
+      case 'tuple':
+        return this.tuple(t, text, hint);
+      case 'set':
+        return [`if (!(v instanceof Set)) return ${this.issue(text, 'v')};`, ...this.setElements(t.element, hint), 'return undefined;'];
+      case 'map':
+        return [`if (!(v instanceof Map)) return ${this.issue(text, 'v')};`, ...this.entries(t.key, t.value, hint), 'return undefined;'];
+      case 'unknown':
+        return [`return ${this.unknownHelper()}(v);`];
       case 'object':
-        return [`if (!${this.guard('record', 'v')}) return ${this.issue(text, 'v')};`, ...this.properties(t.properties, hint), 'return undefined;'];
+        return [
+          `if (!${this.guard('record', 'v')}) return ${this.issue(text, 'v')};`,
+          ...this.properties(t.properties, hint),
+          ...this.otherKeys(t.properties, t.index, text, hint),
+          'return undefined;',
+        ];
       case 'ref':
         return [`return ${this.namedFunction(t.name)}(v);`];
       case 'union':
@@ -141,8 +160,112 @@ class ValidatorBuilder {
     return ['for (let i = 0; i < v.length; i++) {', ...check.map((l) => `  ${l}`), '}'];
   }
 
+  /** Statements that check `x` against `t` and, when it does not fit, return the issue with `key` in front of its path. */
+  private check(t: TypeModel, x: string, key: string, hint: Hint, f = 'f'): string[] {
+    const atoms = this.atoms(t);
+    if (atoms !== undefined) return [`if (${fail(atoms, x)}) return ${this.at(this.issue(printType(t), x), key)};`];
+    const fn = this.functionFor(t, hint);
+    return [`const ${f} = ${fn}(${x});`, `if (${f} !== undefined) return ${this.at(f, key)};`];
+  }
+
+  private setElements(element: TypeModel, hint: Hint): string[] {
+    const check = this.check(element, 'e', 'i', { ...hint, name: `${hint.name}_item`, where: `${hint.where}[]` });
+    return ['let i = 0;', 'for (const e of v) {', ...[...check, 'i++;'].map((l) => `  ${l}`), '}'];
+  }
+
+  private entries(key: TypeModel, value: TypeModel, hint: Hint): string[] {
+    const keyAtoms = this.atoms(key);
+    const keyCheck = keyAtoms !== undefined
+      ? [`if (${fail(keyAtoms, 'k')}) return ${this.at(this.issue(`${printType(key)} (a key)`, 'k'), 'String(k)')};`]
+      : this.check(key, 'k', 'String(k)', { ...hint, name: `${hint.name}_key`, where: `${hint.where} key` }, 'fk');
+    const valueCheck = this.check(value, 'x', 'String(k)', { ...hint, name: `${hint.name}_value`, where: `${hint.where} value` });
+    return ['for (const [k, x] of v) {', ...[...keyCheck, ...valueCheck].map((l) => `  ${l}`), '}'];
+  }
+
+  private tuple(t: Extract<TypeModel, { kind: 'tuple' }>, text: string, hint: Hint): string[] {
+    const n = t.elements.length;
+    const length = t.rest !== undefined
+      ? (t.required > 0 ? ` || v.length < ${t.required}` : '')
+      : t.required === n ? ` || v.length !== ${n}` : ` || v.length < ${t.required} || v.length > ${n}`;
+    const lines = [`if (!Array.isArray(v)${length}) return ${this.issue(text, 'v')};`];
+    const locals = new NameScope(['v', 'i', 'at', 'issue']);
+    t.elements.forEach((element, i) => {
+      const type = i >= t.required ? withUndefined(element) : element;
+      lines.push(...this.check(type, `v[${i}]`, String(i), { ...hint, name: `${hint.name}_${i}`, where: `${hint.where}[${i}]` }, locals.claim('f')));
+    });
+    if (t.rest !== undefined) {
+      const check = this.check(t.rest, 'v[i]', 'i', { ...hint, name: `${hint.name}_rest`, where: `${hint.where}[…]` });
+      lines.push(`for (let i = ${n}; i < v.length; i++) {`, ...check.map((l) => `  ${l}`), '}');
+    }
+    return [...lines, 'return undefined;'];
+  }
+
+  /**
+   * Own keys the type does not declare are refused (unless an index signature takes them): a
+   * property the other side does not know of would otherwise be carried, or dropped, unseen.
+   */
+  private otherKeys(properties: readonly PropertyModel[], index: IndexModel | undefined, text: string, hint: Hint): string[] {
+    const declared = properties.map((p) => `case ${jsString(p.name)}:`);
+    const unexpected = `return ${this.issue(text, 'v', '`unexpected property ${JSON.stringify(k)}`')};`;
+    if (index === undefined) {
+      if (declared.length === 0) return [`for (const k in v) ${unexpected}`];
+      return ['for (const k in v) {', '  switch (k) {', ...declared.map((c) => `    ${c}`), '      continue;', '    default:', `      ${unexpected}`, '  }', '}'];
+    }
+    const body = [
+      ...(declared.length === 0 ? [] : ['switch (k) {', ...declared.map((c) => `  ${c}`), '    continue;', '}']),
+      // Decoding renames an own __proto__ key, so it would not arrive as sent.
+      `if (k === '__proto__'${index.key === 'number' ? ' || k === \'\' || Number.isNaN(Number(k))' : ''}) ${unexpected}`,
+      ...this.check(index.value, 'v[k]', 'k', { ...hint, name: `${hint.name}_values`, where: `${hint.where}[key]` }),
+    ];
+    return ['for (const k in v) {', ...body.map((l) => `  ${l}`), '}'];
+  }
+
+  /** `unknown` and `any`: any value the codec carries exactly, and nothing else (functions, class instances, RegExp, Error). */
+  private unknownHelper(): string {
+    const existing = this.helpers.get('unknown');
+    if (existing !== undefined) return existing.name;
+    const name = this.scope.claim('$unknown');
+    const plain = this.issue('plain data', 'v');
+    const lines = [
+      `if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? ${plain} : undefined;`,
+      'if (Array.isArray(v)) {',
+      '  for (let i = 0; i < v.length; i++) {',
+      `    const f = ${name}(v[i]);`,
+      `    if (f !== undefined) return ${this.at('f', 'i')};`,
+      '  }',
+      '  return undefined;',
+      '}',
+      `if (${this.guard('record', 'v')}) {`,
+      '  for (const k in v) {',
+      `    if (k === '__proto__') return ${this.issue('plain data', 'v', "'the property \"__proto__\"'")};`,
+      `    const f = ${name}(v[k]);`,
+      `    if (f !== undefined) return ${this.at('f', 'k')};`,
+      '  }',
+      '  return undefined;',
+      '}',
+      'if (v instanceof Map) {',
+      '  for (const [k, x] of v) {',
+      `    const f = ${name}(k) ?? ${name}(x);`,
+      `    if (f !== undefined) return ${this.at('f', 'String(k)')};`,
+      '  }',
+      '  return undefined;',
+      '}',
+      'if (v instanceof Set) {',
+      '  for (const x of v) {',
+      `    const f = ${name}(x);`,
+      '    if (f !== undefined) return f;',
+      '  }',
+      '  return undefined;',
+      '}',
+      'if (v instanceof Date || v instanceof ArrayBuffer || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return undefined;',
+      `return ${plain};`,
+    ];
+    this.helpers.set('unknown', { name, doc: 'unknown and any: plain data the codec carries exactly', lines });
+    return name;
+  }
+
   private properties(properties: readonly PropertyModel[], hint: Hint): string[] {
-    const locals = new NameScope(['v', 'f', 'e', 'i', 'at', 'issue', 'isRecord', 'Array', 'Buffer', 'Uint8Array']);
+    const locals = new NameScope(['v', 'f', 'e', 'i', 'k', 'x', 'at', 'issue', 'isRecord', 'Array', 'Map', 'Set', 'Date', 'Number', 'JSON', 'String', ...BINARY_CLASSES]);
     const types = properties.map((p) => (p.optional ? withUndefined(p.type) : p.type));
     const complex = types.filter((t) => this.atoms(t) === undefined).length;
     let complexSeen = 0;
@@ -217,7 +340,12 @@ class ValidatorBuilder {
       case 'string':
       case 'number':
       case 'boolean':
+      case 'bigint':
         return [typeofAtom(t.kind)];
+      case 'bigint-literal':
+        return [equalsAtom(`${t.value}n`)];
+      case 'date':
+        return [instanceAtom('Date')];
       case 'null':
       case 'undefined':
         return [equalsAtom(t.kind)];
@@ -226,9 +354,10 @@ class ValidatorBuilder {
       case 'literal':
         return [equalsAtom(typeof t.value === 'string' ? jsString(t.value) : String(t.value))];
       case 'binary':
-        return [t.buffer
+        // A Buffer is a Uint8Array: where the interface says Uint8Array, a Buffer fits (and arrives as a Buffer).
+        return [t.class === 'Buffer'
           ? { key: 'Buffer', pass: (x) => `Buffer.isBuffer(${x})`, fail: (x) => `!Buffer.isBuffer(${x})` }
-          : { key: 'Uint8Array', pass: (x) => `${x} instanceof Uint8Array`, fail: (x) => `!(${x} instanceof Uint8Array)` }];
+          : instanceAtom(t.class)];
       case 'union': {
         const all: Atom[] = [];
         for (const m of t.members) {
@@ -249,8 +378,10 @@ class ValidatorBuilder {
   }
 
   private guardOf(t: TypeModel, seen: ReadonlySet<string> = new Set()): Guard | undefined {
-    if (t.kind === 'array') return 'array';
+    if (t.kind === 'array' || t.kind === 'tuple') return 'array';
     if (t.kind === 'object') return 'record';
+    if (t.kind === 'map') return 'map';
+    if (t.kind === 'set') return 'set';
     if (t.kind !== 'ref' || seen.has(t.name)) return undefined;
     const target = this.service.types.get(t.name);
     return target === undefined ? undefined : this.guardOf(target.type, new Set([...seen, t.name]));
@@ -258,13 +389,16 @@ class ValidatorBuilder {
 
   private guard(guard: Guard, x: string): string {
     if (guard === 'array') return `Array.isArray(${x})`;
+    if (guard === 'map') return `${x} instanceof Map`;
+    if (guard === 'set') return `${x} instanceof Set`;
     this.uses.add('isRecord');
     return `isRecord(${x})`;
   }
 
-  private issue(text: string, x: string): string {
+  /** `received`, when given, is an expression that says what was found instead of the value's kind. */
+  private issue(text: string, x: string, received?: string): string {
     this.uses.add('issue');
-    return `issue(${jsString(text)}, ${x})`;
+    return `issue(${jsString(text)}, ${x}${received === undefined ? '' : `, ${received}`})`;
   }
 
   private at(found: string, key: string): string {
@@ -276,10 +410,12 @@ class ValidatorBuilder {
 /** Primitive types a shared helper checks when one is a whole argument or result. */
 function helperKey(t: TypeModel): string | undefined {
   switch (t.kind) {
-    case 'string': case 'number': case 'boolean': case 'null': case 'undefined': case 'void':
+    case 'string': case 'number': case 'boolean': case 'bigint': case 'null': case 'undefined': case 'void':
       return t.kind;
+    case 'date':
+      return 'Date';
     case 'binary':
-      return t.buffer ? 'Buffer' : 'Uint8Array';
+      return t.class;
     default:
       return undefined;
   }
@@ -287,6 +423,15 @@ function helperKey(t: TypeModel): string | undefined {
 
 function typeofAtom(type: string): Atom {
   return { key: `typeof ${type}`, pass: (x) => `typeof ${x} === '${type}'`, fail: (x) => `typeof ${x} !== '${type}'` };
+}
+
+/** `Pick<Person, "name" | "role">` → `Pick_Person_name_role`. */
+function typeFragment(name: string): string {
+  return name.replace(/[^\w$]+/g, '_').replace(/^_+|_+$/g, '') || '_';
+}
+
+function instanceAtom(cls: string): Atom {
+  return { key: cls, pass: (x) => `${x} instanceof ${cls}`, fail: (x) => `!(${x} instanceof ${cls})` };
 }
 
 function equalsAtom(value: string): Atom {

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { buildValidators } from './validators.js';
 import { commentText, jsString, memberAccess, memberName, NameScope } from './identifiers.js';
 import { importDeclaration, relativeSpecifier } from './imports.js';
-import type { MethodModel, ServiceModel } from './model.js';
+import type { MethodModel, ServiceModel, SignatureImport } from './model.js';
 import { generatedNames } from './names.js';
 
 /** Where the files go and what they are stamped with. */
@@ -71,7 +71,7 @@ export function buildViews(service: ServiceModel, ctx: ViewContext): ServiceView
   const codecSpecifier = relativeSpecifier(names.codecFile, ctx.importExtension);
   return {
     codec: codecView(service, ctx, stamp),
-    client: clientView(service, stamp, inputSpecifier, codecSpecifier),
+    client: clientView(service, ctx, stamp, codecSpecifier),
     worker: workerView(service, stamp, inputSpecifier, codecSpecifier),
   };
 }
@@ -116,11 +116,10 @@ function requiredCount(m: MethodModel): number {
   return count;
 }
 
-function clientView(service: ServiceModel, stamp: string, inputSpecifier: string, codecSpecifier: string): ClientView {
+function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, codecSpecifier: string): ClientView {
   const names = generatedNames(service.name);
-  const userTypes = [...new Set([service.name, ...service.methods.flatMap((m) => m.signatureRefs)])];
   // The runtime's names give way to the user's: signatures repeat the user's types verbatim.
-  const scope = new NameScope([...userTypes, names.clientClass]);
+  const scope = new NameScope([...service.imports.map((i) => i.local), names.clientClass]);
   const local = {
     ProcessPool: scope.claim('ProcessPool'),
     siblingModule: scope.claim('siblingModule'),
@@ -136,11 +135,11 @@ function clientView(service: ServiceModel, stamp: string, inputSpecifier: string
       { name: 'PoolConfig', local: local.PoolConfig, type: true },
       { name: 'Remote', local: local.Remote, type: true },
     ]),
-    importDeclaration(inputSpecifier, userTypes.map((name) => ({ name, type: true }))),
+    ...signatureImports(service.imports, ctx),
     importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
   ];
   const methods = service.methods.map((m, id) => ({
-    doc: methodDoc(m, service.sourceName),
+    doc: methodDoc(m),
     signature: `${memberName(m.name)}(${m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeText}`).join(', ')}): Promise<${m.resultText}>`,
     body: `return this.pool.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}]);`,
   }));
@@ -158,11 +157,32 @@ function clientView(service: ServiceModel, stamp: string, inputSpecifier: string
 }
 
 /** The interface's JSDoc, then a back-link to the declaration; indented for a class member. */
-function methodDoc(m: MethodModel, sourceName: string): string {
-  const see = `@see ${sourceName}:${m.line}`;
+function methodDoc(m: MethodModel): string {
+  const see = `@see ${m.sourceName}:${m.line}`;
   if (m.doc === undefined) return `  /** ${commentText(see)} */`;
   const lines = [...m.doc.split(/\r?\n/).map((l) => l.trimEnd()), see];
   return ['  /**', ...lines.map((l) => (l.length === 0 ? '   *' : `   * ${commentText(l)}`)), '   */'].join('\n');
+}
+
+/** One type-only import declaration per module the signatures' names come from, files first, in path order. */
+function signatureImports(imports: readonly SignatureImport[], ctx: ViewContext): string[] {
+  const byModule = new Map<string, SignatureImport[]>();
+  for (const i of imports) {
+    const specifier = i.fromIsFile ? relativeSpecifier(relative(ctx.outDir, i.from), ctx.importExtension) : i.from;
+    byModule.set(specifier, [...(byModule.get(specifier) ?? []), i]);
+  }
+  const order = (a: string, b: string): number => Number(!a.startsWith('.')) - Number(!b.startsWith('.')) || (a < b ? -1 : a > b ? 1 : 0);
+  return [...byModule.keys()].sort(order).flatMap((specifier) => {
+    const names = byModule.get(specifier)!;
+    const quoted = jsString(specifier);
+    const lines: string[] = [];
+    // Default and namespace imports each take a declaration of their own.
+    for (const n of names.filter((n) => n.name === '*')) lines.push(`import type * as ${n.local} from ${quoted};`);
+    for (const n of names.filter((n) => n.name === 'default')) lines.push(`import type ${n.local} from ${quoted};`);
+    const named = names.filter((n) => n.name !== '*' && n.name !== 'default');
+    if (named.length > 0) lines.push(importDeclaration(specifier, named.map((n) => ({ name: n.name, local: n.local, type: true }))));
+    return lines;
+  });
 }
 
 function workerView(service: ServiceModel, stamp: string, inputSpecifier: string, codecSpecifier: string): WorkerView {

@@ -1,0 +1,67 @@
+// Builds a throwaway project the way a user's build does: copy the interface and its
+// implementation in, run sandbox-gen, compile everything with tsc under the strictest options,
+// and hand back the compiled paths. The project depends on process-sandbox through a
+// node_modules link, so worker processes resolve the library as an installed package.
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import ts from 'typescript';
+import { expect } from 'vitest';
+import { generate, type GenerateOptions } from '../../generator/generate.js';
+import { writeGenerated } from '../../generator/write.js';
+import { root, tempDir } from './fixtures.js';
+
+export const STRICT: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  skipLibCheck: true,
+  types: ['node'],
+  typeRoots: [join(root, 'node_modules/@types')],
+};
+
+export interface BuiltProject {
+  readonly dir: string;
+  /** Absolute path of the compiled file for a source file name of the project (`gen/IFoo.client.ts` → `…/dist/gen/IFoo.client.js`). */
+  js(source: string): string;
+}
+
+/**
+ * Copies `sources` (absolute paths) into a fresh project, generates from `input` (a base name of
+ * one of them) into `gen/`, adds `extra` files (name → text), and compiles the lot to `dist/`.
+ * Fails the calling test on any diagnostic of sandbox-gen (warnings listed in `allowWarnings`
+ * aside) or of tsc.
+ */
+export async function buildProject(
+  sources: readonly string[], input: string, extra: Record<string, string> = {},
+  options: Partial<GenerateOptions> & { allowWarnings?: readonly string[] } = {},
+): Promise<BuiltProject> {
+  const dir = tempDir('sandbox-gen-e2e-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules/process-sandbox'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const source of sources) copyFileSync(source, join(dir, basename(source)));
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
+
+  const { allowWarnings = [], ...generateOptions } = options;
+  const result = await generate({ input: join(dir, input), outDir: join(dir, 'gen'), ...generateOptions });
+  expect(result.diagnostics.filter((d) => !allowWarnings.includes(d.id))).toEqual([]);
+  await writeGenerated(result);
+
+  const files = [...sources.map((s) => join(dir, basename(s))), ...Object.keys(extra).map((n) => join(dir, n)), ...result.files.map((f) => f.path)];
+  const program = ts.createProgram(files, { ...STRICT, outDir: join(dir, 'dist'), rootDir: dir });
+  const emitted = program.emit();
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' });
+  expect(text).toBe('');
+  return { dir, js: (source) => join(dir, 'dist', source.replace(/\.ts$/, '.js')) };
+}
