@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the IBench client with sandbox-gen, measures the five figures described
+// in bench/README.md, prints them as a table and writes bench/results/latest.json. It reports; it
+// does not judge: exit 1 only when a measurement could not run at all (2 for bad arguments).
+//
+//   node bench/run.mjs [--warmup 2000] [--calls 20000] [--latency-runs 5]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { prepare } from './prepare.mjs';
+import { median } from './stats.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const { values: options } = parseArgs({
+  options: {
+    warmup: { type: 'string', default: '2000' },
+    calls: { type: 'string', default: '20000' },
+    'latency-runs': { type: 'string', default: '5' },
+  },
+});
+
+for (const name of ['warmup', 'calls', 'latency-runs']) {
+  const value = Number(options[name]);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`bench: --${name} must be a whole number of at least 1, got ${JSON.stringify(options[name])}\n`);
+    process.exit(2);
+  }
+}
+
+/** The first CPU this process may run on (Linux), so pinning works inside a restricted cpuset too. */
+function firstAllowedCpu() {
+  try {
+    const list = /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return list?.[1] ?? '0';
+  } catch {
+    return '0';
+  }
+}
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-c', firstAllowedCpu(), 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs latency.mjs once, pinned to one CPU when taskset exists, and parses the JSON line it prints. */
+function runLatencyOnce(pinned, cpu, args) {
+  const script = here('./latency.mjs');
+  const [command, argv] = pinned ? ['taskset', ['-c', cpu, process.execPath, script, ...args]] : [process.execPath, [script, ...args]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => { out += text; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`latency.mjs ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()));
+      } catch (error) {
+        reject(new Error(`latency.mjs printed no result: ${error.message}`));
+      }
+    });
+  });
+}
+
+/**
+ * Rows 1 and 2, from several runs of latency.mjs, each a fresh process with a fresh floor child
+ * and worker: on a shared machine one run's figures can sit ±10% from the next run's as a whole
+ * (where the processes landed, what else ran), which alternating blocks within a run cannot
+ * cancel. Each figure is the median over the runs; every run is kept in the JSON.
+ */
+async function runLatency(runs) {
+  const pinned = hasTaskset();
+  const cpu = firstAllowedCpu();
+  const all = [];
+  for (let i = 0; i < runs; i++) {
+    // Only the first run also measures the all-defaults client (row 2′).
+    const defaultCalls = i === 0 ? '5000' : '0';
+    all.push(await runLatencyOnce(pinned, cpu, ['--warmup', options.warmup, '--calls', options.calls, '--default-calls', defaultCalls]));
+  }
+  const pick = (side, field) => median(all.map((r) => r[side][field]));
+  const ratios = (field) => all.map((r) => r.client[field] / r.floor[field]);
+  return {
+    pinned,
+    pinnedWith: pinned ? `taskset -c ${cpu}` : null,
+    allowedCpus: all[0].allowedCpus,
+    runs: all.length,
+    callsPerRun: Number(options.calls),
+    floor: { p50Us: pick('floor', 'p50Us'), p99Us: pick('floor', 'p99Us'), meanUs: pick('floor', 'meanUs') },
+    client: { p50Us: pick('client', 'p50Us'), p99Us: pick('client', 'p99Us'), meanUs: pick('client', 'meanUs') },
+    p50Ratio: { median: median(ratios('p50Us')), min: Math.min(...ratios('p50Us')), max: Math.max(...ratios('p50Us')) },
+    p99Ratio: { median: median(ratios('p99Us')), min: Math.min(...ratios('p99Us')), max: Math.max(...ratios('p99Us')) },
+    clientDefaults: all[0].clientDefaults,
+    each: all,
+  };
+}
+
+/** The commit measured, and whether the runtime differs from it: figures belong to a version. */
+function revision() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: here('..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), runtimeModified: git('status', '--porcelain', '--', 'runtime', 'worker-template').length > 0 };
+  } catch {
+    return null;
+  }
+}
+
+const results = {
+  date: new Date().toISOString(),
+  revision: revision(),
+  environment: {
+    node: process.version,
+    platform: platform(),
+    arch: arch(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cpus: cpus().length,
+    nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS !== undefined,
+    loadAverage1m: loadavg()[0],
+  },
+  errors: {},
+};
+
+try {
+  prepare();
+} catch (error) {
+  process.stderr.write(`bench: cannot build the IBench client: ${error.message}\n`);
+  process.exit(1);
+}
+
+// Imported only now: they load the client that prepare() has just compiled.
+const { measureThroughput } = await import('./throughput.mjs');
+const { measureEcho } = await import('./echo.mjs');
+const { measureCrashRecovery, measureStartup } = await import('./lifecycle.mjs');
+
+const sections = [
+  ['latency', 'latency (rows 1, 2)', () => runLatency(Number(options['latency-runs']))],
+  ['throughput', 'throughput (row 3)', () => measureThroughput({ inFlight: 64, warmup: 5000, calls: 40_000, rounds: 3 })],
+  ['echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 2, rounds: 10 })],
+  ['crash', 'crash recovery (row 5)', () => measureCrashRecovery({ rounds: 5 })],
+  ['crashNoSpare', 'crash recovery without a spare (row 5)', async () => {
+    // Only where the runtime has spare workers: the same measurement with none shows what they buy.
+    if (!(results.crash?.spareWorkers > 0)) return undefined;
+    return measureCrashRecovery({ rounds: 5, options: { spareWorkers: 0 } });
+  }],
+  ['startup', 'worker start-up (row 5)', () => measureStartup({ rounds: 5 })],
+];
+for (const [key, title, measure] of sections) {
+  const started = performance.now();
+  process.stderr.write(`bench: ${title}…`);
+  try {
+    const value = await measure();
+    if (value !== undefined) results[key] = value;
+    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  } catch (error) {
+    results.errors[key] = error.message;
+    process.stderr.write(` failed: ${error.stack ?? error}\n`);
+  }
+}
+results.options = { warmup: Number(options.warmup), calls: Number(options.calls), latencyRuns: Number(options['latency-runs']) };
+
+const { formatReport } = await import('./report.mjs');
+process.stdout.write(`\n${formatReport(results)}\n`);
+mkdirSync(here('./results'), { recursive: true });
+writeFileSync(here('./results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write('Results written to bench/results/latest.json\n');
+process.exitCode = Object.keys(results.errors).length > 0 ? 1 : 0;

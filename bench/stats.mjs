@@ -1,0 +1,41 @@
+// Small numeric helpers shared by the bench scripts.
+
+/** The p-th percentile (0–100) of samples, by nearest rank; sorts a copy. */
+export function percentile(samples, p) {
+  if (samples.length === 0) return NaN;
+  const sorted = Float64Array.from(samples).sort();
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function median(samples) {
+  return percentile(samples, 50);
+}
+
+/** Mean, p50, p99 and max of samples in milliseconds, returned in microseconds. */
+export function latencySummaryUs(samplesMs) {
+  let sum = 0;
+  for (const v of samplesMs) sum += v;
+  return {
+    calls: samplesMs.length,
+    meanUs: (sum / samplesMs.length) * 1000,
+    p50Us: percentile(samplesMs, 50) * 1000,
+    p99Us: percentile(samplesMs, 99) * 1000,
+    maxUs: percentile(samplesMs, 100) * 1000,
+  };
+}
+
+/** Resolves after ms milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls check every 10 ms until it is true or timeoutMs passes; returns whether it became true. */
+export async function waitUntil(check, timeoutMs) {
+  const end = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > end) return false;
+    await sleep(10);
+  }
+  return true;
+}
