@@ -100,7 +100,9 @@ describe('sandbox-gen CLI', () => {
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toBe(version);
     expect(h.code).toBe(0);
-    expect(h.stdout).toContain('Usage: sandbox-gen [options] <input>');
+    expect(h.stdout).toContain('Usage: sandbox-gen [options] [input]');
+    expect(h.stdout).toContain('--watch');
+    expect(h.stdout).toContain('--config');
     expect(h.stdout).toContain('--check');
   });
 });
