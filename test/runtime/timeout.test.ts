@@ -25,6 +25,15 @@ describe('a call past its deadline', () => {
     expect(await Promise.all(after)).toEqual([2, 4]);
   });
 
+  it('a method\'s @timeout overrides methodCallTimeoutMs, even right after a call with the longer deadline', async () => {
+    const c = await testClient({ methodCallTimeoutMs: 20_000, maxPoolSize: 1, spareWorkers: 0 });
+    await c.sleep(10);
+    const started = Date.now();
+    await expect(c.hangBriefly()).rejects.toMatchObject({ name: 'CallTimeoutError', timeoutMs: 300 });
+    // far sooner than the pool-wide 20 s (a generous bound: this is not a timing test)
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('the timeout counts from when the call reaches a worker, not from when it was queued', async () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, methodCallTimeoutMs: 400 });
     const first = c.sleep(250);

@@ -23,6 +23,11 @@ export interface ITestService {
   exit(code: number): number;
   /** Never returns: a synchronous busy loop the event loop cannot interrupt. */
   hang(): number;
+  /**
+   * Never returns either, but its own deadline is short.
+   * @timeout 300ms
+   */
+  hangBriefly(): number;
   /** Appends one line to `file`, then returns the worker's pid; used to prove a call ran once. */
   touch(file: string): number;
   /** Appends one line to `file`, then crashes: the call ran, and its worker died with it. */

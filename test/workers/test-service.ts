@@ -28,6 +28,7 @@ export class TestService implements ITestService {
   segfault(): number { crashNatively(); }
   exit(code: number): number { process.exit(code); }
   hang(): number { for (;;) { /* spin */ } }
+  hangBriefly(): number { for (;;) { /* spin */ } }
   touch(file: string): number { appendFileSync(file, `${process.pid}\n`); return process.pid; }
   touchThenCrash(file: string): number { appendFileSync(file, `${process.pid}\n`); crashNatively(); }
   flaky(file: string, crashes: number): number {
