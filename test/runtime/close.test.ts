@@ -43,6 +43,16 @@ describe('close()', () => {
     expect(existsSync(homes[0]!)).toBe(false);
   });
 
+  it('escalates to SIGTERM, then SIGKILL, for a worker that ignores both the shutdown request and SIGTERM', async () => {
+    const c = await testClient({ shutdownGraceMs: 200, maxPoolSize: 1, spareWorkers: 0 });
+    const exits: { signal: string | null; reason: string }[] = [];
+    c.pool.on('workerExit', (e) => exits.push(e));
+    const pid = await c.wedge();
+    await c.close();
+    expect(isAlive(pid)).toBe(false);
+    expect(exits).toEqual([expect.objectContaining({ pid, reason: 'shutdown', signal: 'SIGKILL' })]);
+  });
+
   it('kills a worker that ignores the shutdown request after the grace period', async () => {
     const c = await testClient({ shutdownGraceMs: 200, methodCallTimeoutMs: 60_000 });
     const pid = await c.pid();

@@ -28,6 +28,8 @@ export interface ITestService {
    * @timeout 300ms
    */
   hangBriefly(): number;
+  /** Returns, then ignores SIGTERM and blocks the worker's event loop for good: a worker that will not stop. */
+  wedge(): number;
   /** Appends one line to `file`, then returns the worker's pid; used to prove a call ran once. */
   touch(file: string): number;
   /** Appends one line to `file`, then crashes: the call ran, and its worker died with it. */

@@ -29,6 +29,11 @@ export class TestService implements ITestService {
   exit(code: number): number { process.exit(code); }
   hang(): number { for (;;) { /* spin */ } }
   hangBriefly(): number { for (;;) { /* spin */ } }
+  wedge(): number {
+    process.on('SIGTERM', () => {});
+    setImmediate(() => { for (;;) { /* spin */ } });
+    return process.pid;
+  }
   touch(file: string): number { appendFileSync(file, `${process.pid}\n`); return process.pid; }
   touchThenCrash(file: string): number { appendFileSync(file, `${process.pid}\n`); crashNatively(); }
   flaky(file: string, crashes: number): number {
