@@ -178,6 +178,19 @@ export async function run<T>(w: Wine, script: string, options: { arch?: Arch; ar
   return { result, log: running.log(), ms: Date.now() - began };
 }
 
+/** Runs any node.exe program under Wine (a sample's main.js) and returns its exit code and output. */
+export async function runProgram(w: Wine, file: string, options: { arch?: Arch; args?: readonly string[]; timeoutMs?: number } = {}): Promise<{ code: number | null; log: string }> {
+  scratch ??= mkdtempSync(join(tmpdir(), 'sandbox-wine-'));
+  const logFile = join(scratch, `${++runs}-program.log`);
+  const log = openSync(logFile, 'w');
+  const child = spawn(w.wine, [options.arch === 'ia32' ? w.nodeIa32 : w.nodeX64, file, ...(options.args ?? [])], { cwd: root, env: w.env, stdio: ['ignore', log, log] });
+  closeSync(log);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, log: readFileSync(logFile, 'utf8') };
+}
+
 /** Removes the scratch folder of results and logs. */
 export function cleanUp(): void {
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });

@@ -8,8 +8,10 @@
  * under Wine, the tests accept null for those and print why; where it ran on real Windows, they
  * demand real numbers.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUp, loadWine, prepare, run, skipReason, start, type Wine } from './harness.js';
+import { cleanUp, loadWine, prepare, run, runProgram, skipReason, start, windowsPath, type Wine } from './harness.js';
 
 interface Sample {
   workingSetBytes: number | null;
@@ -157,6 +159,21 @@ describe.skipIf(reason !== undefined)(`Windows under Wine${reason === undefined 
       expect(result.next.arch).toBe(arch);
       expect(result.totals.crashes).toBe(0);
       console.log(`[windows tests] ${arch} worker recycled at a working set of ${(result.event.trigger.measured / MIB).toFixed(1)} MiB (threshold ${(result.event.trigger.limit / MIB).toFixed(1)} MiB)`);
+    });
+  });
+
+  describe('samples/com-interop', () => {
+    const sample = (p: string): string => fileURLToPath(new URL(`../../samples/com-interop/${p}`, import.meta.url));
+    beforeAll(() => {
+      // Generated and compiled on Linux, as run.mjs --build-only does; run in node.exe below.
+      execFileSync(process.execPath, [sample('run.mjs'), '--build-only'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    });
+
+    it.each(['x64', 'ia32'] as const)('a 64-bit application uses Scripting.Dictionary through a %s worker', async (arch) => {
+      const { code, log } = await runProgram(wine, sample('dist/main.js'), { args: arch === 'ia32' ? ['--worker-node', windowsPath(wine.nodeIa32)] : [] });
+      expect(log).toMatch(new RegExp(`worker holding the COM object\\s+${arch},`));
+      expect(log).toContain('com-interop: every outcome was the expected one');
+      expect(code, log).toBe(0);
     });
   });
 
