@@ -125,6 +125,7 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
     siblingModule: scope.claim('siblingModule'),
     PoolConfig: scope.claim('PoolConfig'),
     Remote: scope.claim('Remote'),
+    CallOptions: scope.claim('CallOptions'),
   };
   // Method bodies name the descriptor, so no parameter may shadow it.
   const service$ = new NameScope([...scope.claimed(), ...service.methods.flatMap((m) => m.params.map((p) => p.name))]).claim('service');
@@ -134,15 +135,21 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
       { name: 'siblingModule', local: local.siblingModule },
       { name: 'PoolConfig', local: local.PoolConfig, type: true },
       { name: 'Remote', local: local.Remote, type: true },
+      { name: 'CallOptions', local: local.CallOptions, type: true },
     ]),
     ...signatureImports(service.imports, ctx),
     importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
   ];
-  const methods = service.methods.map((m, id) => ({
-    doc: methodDoc(m),
-    signature: `${memberName(m.name)}(${m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeText}`).join(', ')}): Promise<${m.resultText}>`,
-    body: `return this.pool.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}]);`,
-  }));
+  const methods = service.methods.map((m, id) => {
+    // Per-call options (an AbortSignal) follow the interface's own parameters, under a name none of them uses.
+    const options = new NameScope(m.params.map((p) => p.name)).claim('options');
+    const params = [...m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeText}`), `${options}?: ${local.CallOptions}`];
+    return {
+      doc: methodDoc(m),
+      signature: `${memberName(m.name)}(${params.join(', ')}): Promise<${m.resultText}>`,
+      body: `return this.pool.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options});`,
+    };
+  });
   const workerEntry = `${local.siblingModule}(import.meta.url, ${jsString(names.workerFile)})`;
   return {
     stamp,

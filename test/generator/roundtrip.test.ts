@@ -14,7 +14,8 @@ import { root } from './fixtures.js';
 const e2e = (name: string): string => join(root, 'test/generator/e2e', name);
 
 // Compile-time checks of the generated client's types, compiled with the project.
-const TYPES = `import type { IRealisticClient } from './gen/IRealistic.client.js';
+const TYPES = `import type { CallOptions } from 'process-sandbox';
+import type { IRealisticClient } from './gen/IRealistic.client.js';
 import { Role, type Person } from './models.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -23,7 +24,7 @@ function check<_T extends true>(): void {}
 export async function use(c: IRealisticClient, p: Person): Promise<void> {
   check<Equal<Awaited<ReturnType<IRealisticClient['person']>>, Person>>();
   check<Equal<Awaited<ReturnType<IRealisticClient['employee']>>, import('./models.js').Employee>>();
-  check<Equal<Parameters<IRealisticClient['dates']>, [d: Date, maybe?: Date | null]>>();
+  check<Equal<Parameters<IRealisticClient['dates']>, [d: Date, maybe?: Date | null, options?: CallOptions]>>();
   check<Equal<ReturnType<IRealisticClient['nothing']>, Promise<void>>>();
   const [m] = await c.maps(new Map([['a', 1]]), new Map(), new Map());
   const n: number | undefined = m.get('a');

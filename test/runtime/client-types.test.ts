@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ProcessPool, Remote } from 'process-sandbox';
+import type { CallOptions, ProcessPool, Remote } from 'process-sandbox';
 import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
@@ -7,8 +7,8 @@ import type { ITestService, Shape } from '../services/ITestService.js';
 describe('the generated client\'s types', () => {
   it('mirrors the interface with promises', () => {
     expectTypeOf<ITestServiceClient>().toMatchTypeOf<Remote<ITestService>>();
-    expectTypeOf<ITestServiceClient['add']>().toEqualTypeOf<(a: number, b: number) => Promise<number>>();
-    expectTypeOf<ITestServiceClient['concat']>().parameters.toEqualTypeOf<[parts: string[], separator?: string]>();
+    expectTypeOf<ITestServiceClient['add']>().toEqualTypeOf<(a: number, b: number, options?: CallOptions) => Promise<number>>();
+    expectTypeOf<ITestServiceClient['concat']>().parameters.toEqualTypeOf<[parts: string[], separator?: string, options?: CallOptions]>();
     expectTypeOf<ITestServiceClient['echoBuffer']>().returns.toEqualTypeOf<Promise<Buffer>>();
     expectTypeOf<ITestServiceClient['describe']>().returns.toEqualTypeOf<Promise<Shape>>();
     expectTypeOf<ITestServiceClient['maybe']>().returns.toEqualTypeOf<Promise<string | null | undefined>>();
@@ -28,6 +28,8 @@ describe('the generated client\'s types', () => {
       void c.subtract(1, 2);
       // @ts-expect-error: the shape lacks origin
       void c.describe({ name: 'x', sides: 1 });
+      // @ts-expect-error: options come after every parameter of the interface
+      void c.add(1, { signal: AbortSignal.abort() });
       // @ts-expect-error: results are promises, not values
       const n: number = c.pid();
       void n;

@@ -35,7 +35,7 @@ describe('cancellation with an AbortSignal', () => {
     const file = tempFile();
     const running = c.sleep(200);
     const controller = new AbortController();
-    const queued = c.pool.call(c.pool.service.methods.find((m) => m.name === 'touch')!, [file], { signal: controller.signal });
+    const queued = c.touch(file, { signal: controller.signal });
     controller.abort(new Error('user gave up'));
     const error = await queued.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CallAbortedError);
@@ -50,7 +50,7 @@ describe('cancellation with an AbortSignal', () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 2 });
     const pid = await c.pid();
     const controller = new AbortController();
-    const hung = c.pool.call(c.pool.service.methods.find((m) => m.name === 'hang')!, [], { signal: controller.signal });
+    const hung = c.hang({ signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     await expect(hung).rejects.toMatchObject({ name: 'AbortError', wasRunning: true });
     expect(await c.add(2, 3)).toBe(5);
@@ -62,8 +62,7 @@ describe('cancellation with an AbortSignal', () => {
 
   it('an already aborted signal fails the call at once', async () => {
     const c = await testClient();
-    const method = c.pool.service.methods.find((m) => m.name === 'add')!;
-    await expect(c.pool.call(method, [1, 2], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CallAbortedError);
+    await expect(c.add(1, 2, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CallAbortedError);
   });
 });
 
