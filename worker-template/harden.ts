@@ -2,8 +2,9 @@
  * Ties the worker's life to its parent's before it runs any user code. Linux: the kernel sends
  * SIGKILL when the parent dies (PR_SET_PDEATHSIG), which works even while the worker is stuck in
  * native code where no JavaScript runs; the getppid() check closes the race where the parent
- * died before prctl. Elsewhere the pipe's EOF does the job (see host.ts) until the platform work
- * adds Job Objects on Windows.
+ * died before prctl. On Windows the parent puts the worker in the pool's kill-on-close Job Object
+ * before it sends the go-ahead (runtime/platform/win32/job.ts), so the worker has nothing to do
+ * here. Everywhere, the pipe's EOF ends the worker too (see host.ts).
  */
 const PR_SET_PDEATHSIG = 1;
 const SIGKILL = 9;
