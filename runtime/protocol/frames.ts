@@ -5,7 +5,9 @@
  * one copy of its bytes however large it is. Decoding hands msgpackr a view of the received
  * bytes: binary values come back as Buffers over the frame, not copies of it.
  */
-import { Packr, Unpackr, RESERVE_START_SPACE } from 'msgpackr';
+// msgpackr/pack rather than msgpackr: the same codec without the stream classes and the native
+// string-decoding addon, which cost every worker about 14 ms at start-up (bench/README.md).
+import { Packr, Unpackr, RESERVE_START_SPACE } from 'msgpackr/pack';
 
 export const HEADER_BYTES = 4;
 
