@@ -29,6 +29,27 @@ describe('bounded queue', () => {
   });
 });
 
+describe('a flood of calls', () => {
+  it('past maxQueueLength is refused at once, and the parent\'s memory stays flat', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, spareWorkers: 0, maxQueueLength: 100 });
+    const flood = async (): Promise<number> => {
+      const calls = Array.from({ length: 50_000 }, (_, i) => c.add(i, 1).then(() => 'ok', (e: Error) => e.name));
+      return (await Promise.all(calls)).filter((r) => r === 'QueueFullError').length;
+    };
+    await flood();
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let refused = 0;
+    for (let round = 0; round < 4; round++) refused += await flood();
+    global.gc?.();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(refused).toBeGreaterThan(4 * 49_000);
+    expect(c.pool.stats().queued).toBe(0);
+    // four floods more leave the heap where one left it (a generous bound: 200,000 calls went by)
+    expect(grown).toBeLessThan(32 * 1024 * 1024);
+  }, 60_000);
+});
+
 describe('cancellation with an AbortSignal', () => {
   it('aborted while queued: removed, never sent', async () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, spareWorkers: 0 });
