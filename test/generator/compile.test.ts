@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../generator/generate.js';
 import { writeGenerated } from '../../generator/write.js';
 import { goldenCases, root, tempDir } from './fixtures.js';
+import { STRICT } from './e2e-project.js';
 
 const IMPLEMENTATION = `import { ICalculatorClient } from './gen/ICalculator.client.js';
 import type { ICalculator, Point } from './ICalculator.js';
@@ -44,25 +45,8 @@ export async function use(client: ICalculatorClient): Promise<void> {
 }
 `;
 
-const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  noImplicitReturns: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  skipLibCheck: true,
-  noEmit: true,
-  types: ['node'],
-  typeRoots: [join(root, 'node_modules/@types')],
-};
+// The strictest options a user may compile with (shared with the end-to-end projects).
+const OPTIONS: ts.CompilerOptions = { ...STRICT, noEmit: true };
 
 describe('generated code', () => {
   beforeAll(() => {
