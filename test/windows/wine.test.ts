@@ -102,6 +102,16 @@ describe.skipIf(reason !== undefined)(`Windows under Wine${reason === undefined 
       return { workers, identities, ...result };
     }
 
+    it('nests inside libuv\'s job, kills what it holds when closed, leaves an exited worker to its exit', async () => {
+      const { result } = await run<{ inLibuvJob: boolean; adoptError: string | null; killedWithin: number | null; goneError: string | null; afterCloseError: string | null }>(wine, 'job.mjs');
+      expect(result.inLibuvJob).toBe(true);
+      expect(result.adoptError).toBeNull();
+      expect(result.killedWithin).not.toBeNull();
+      expect(result.goneError).toBeNull();
+      expect(result.afterCloseError).toMatch(/closed/);
+      console.log(`[windows tests] a non-detached worker in the pool's job died ${String(result.killedWithin)} ms after the job closed`);
+    });
+
     it('when the parent is killed, no worker survives it (within 2 s)', async () => {
       const { identities, survivors, waitedMs } = await killParent('job');
       expect(identities.every((i) => i.inJob)).toBe(true);

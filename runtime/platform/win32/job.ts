@@ -13,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { IsolationOptions, PoolIsolation } from '../platform.js';
 import {
   JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
-  JobObjectExtendedLimitInformation, PROCESS_SET_QUOTA, PROCESS_TERMINATE, win32, type Handle,
+  JobObjectExtendedLimitInformation, PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_SET_QUOTA, PROCESS_TERMINATE, STILL_ACTIVE, win32, type Handle,
 } from './api.js';
 
 /** size_t's ceiling in a 32-bit process: a larger limit could not be expressed. */
@@ -34,11 +34,16 @@ export class JobIsolation implements PoolIsolation {
     if (child.pid === undefined) throw new Error('the worker has no process id (it did not start)');
     const api = win32();
     const job = this.#openJob();
-    const worker = api.OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE, 0, child.pid);
+    const worker = api.OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, 0, child.pid);
     if (worker === null) throw new Error(`OpenProcess(${child.pid}) failed with Win32 error ${api.GetLastError()}`);
     try {
       if (api.AssignProcessToJobObject(job, worker) === 0) {
-        throw new Error(`AssignProcessToJobObject failed with Win32 error ${api.GetLastError()}: the worker is not in the pool's Job Object, so it could outlive this process`);
+        const error = api.GetLastError();
+        // A worker that already died (bad execArgv, a crash at boot) cannot join a job; its exit,
+        // with its code and stderr, is the failure worth reporting, and it follows on its own.
+        const code = [0];
+        if (api.GetExitCodeProcess(worker, code) !== 0 && code[0] !== STILL_ACTIVE) return;
+        throw new Error(`AssignProcessToJobObject failed with Win32 error ${error}: the worker is not in the pool's Job Object, so it could outlive this process`);
       }
     } finally {
       api.CloseHandle(worker);
