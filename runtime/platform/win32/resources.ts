@@ -7,11 +7,11 @@
  * Wine 8.0), so under Wine the CPU time of a worker is not measured either.
  */
 import type { ResourceSample } from '../resources.js';
-import { wineVersion } from './wine.js';
 import {
   ERROR_CALL_NOT_IMPLEMENTED, GR_GDIOBJECTS, GR_USEROBJECTS, PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_VM_READ, STILL_ACTIVE,
   win32, type FileTime, type Handle, type ProcessMemoryCountersEx,
 } from './api.js';
+import { wineVersion } from './wine.js';
 
 // FILETIME durations count 100 ns ticks.
 const TICKS_PER_MS = 10_000;
