@@ -21,6 +21,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Memory tests measure the heap after a full collection.
+    execArgv: ['--expose-gc'],
     // The JSON report is what .ci/run counts for CI's last line.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
