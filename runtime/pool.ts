@@ -115,6 +115,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #sampling = false;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
   readonly #breaker: CircuitBreaker | undefined;
+  readonly #failuresRecorded = new WeakSet<WorkerProcess>();
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
     super();
@@ -321,6 +322,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
   #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
+    // Count the crash before deciding: the one that opens the breaker must not be retried.
+    this.#recordCrash(worker, error.signal !== null ? `died of ${error.signal}` : `exited with code ${error.exitCode}`);
     const mayRetry = call.method.idempotent === true && call.attempts <= this.config.maxRetries
       && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
     if (!mayRetry) {
@@ -415,8 +418,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     if (info.reason === 'start-failed') this.#failedStartsInARow++;
     if (info.reason === 'crash' || info.reason === 'protocol' || info.reason === 'start-failed') {
-      const how = info.reason === 'start-failed' ? 'could not start' : info.signal ? `died of ${info.signal}` : `exited with code ${info.exitCode}`;
-      this.#recordFailure(`${worker.label} ${how}`, worker.stderrTail);
+      this.#recordCrash(worker, info.reason === 'start-failed' ? 'could not start' : info.signal ? `died of ${info.signal}` : `exited with code ${info.exitCode}`);
     }
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
     this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
@@ -428,6 +430,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#grow();
     }
     this.#pump();
+  }
+
+  /** Feeds a worker's failure to the breaker, once per worker. */
+  #recordCrash(worker: WorkerProcess, how: string): void {
+    if (this.#failuresRecorded.has(worker)) return;
+    this.#failuresRecorded.add(worker);
+    this.#recordFailure(`${worker.label} ${how}`, worker.stderrTail);
   }
 
   #recordFailure(description: string, stderrTail: string): void {

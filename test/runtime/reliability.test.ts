@@ -113,6 +113,18 @@ describe('idempotent retry', () => {
     expect(lines(file)).toBe(3);
   });
 
+  it('the crashes of a poison input feed the circuit breaker', async () => {
+    const c = await testClient({ maxRetries: 5, circuitBreaker: { failures: 3, windowMs: 60_000, cooldownMs: 60_000 } });
+    const file = tempFile();
+    const opened = new Promise((resolve) => c.pool.once('circuitOpen', resolve));
+    const error = await c.flaky(file, 1000).catch((e: unknown) => e);
+    await opened;
+    // retries stop once the breaker opens, before maxRetries is spent
+    expect(error).toMatchObject({ name: 'WorkerCrashedError', attempts: 3 });
+    expect(lines(file)).toBe(3);
+    await expect(c.add(1, 2)).rejects.toBeInstanceOf(CircuitOpenError);
+  });
+
   it('a method without @idempotent is never retried', async () => {
     const c = await testClient({ maxRetries: 5, circuitBreaker: false });
     const file = tempFile();
