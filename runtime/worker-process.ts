@@ -197,7 +197,8 @@ export class WorkerProcess implements WorkerRef {
 
   #listen(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.#onConnection(socket));
+      // Paused: the channel moves each accepted handle to a socket that reads into its frame buffers.
+      const server = createServer({ pauseOnConnect: true }, (socket) => this.#onConnection(socket));
       this.#server = server;
       server.once('error', reject);
       server.listen(this.#pipe, () => {
@@ -259,12 +260,11 @@ export class WorkerProcess implements WorkerRef {
     (child.stderr as unknown as Socket).unref?.();
   }
 
-  #onConnection(socket: Socket): void {
+  #onConnection(accepted: Socket): void {
     if (this.#channel !== undefined || this.state !== 'starting' || this.#unproven.size >= MAX_UNPROVEN_CONNECTIONS) {
-      socket.destroy();
+      accepted.destroy();
       return;
     }
-    this.#unproven.add(socket);
     const deadline = setTimeout(() => refuse('sent no hello in time'), HELLO_DEADLINE_MS);
     deadline.unref();
     const refuse = (why: string): void => {
@@ -273,7 +273,7 @@ export class WorkerProcess implements WorkerRef {
       this.#config.logger.warn(`refused a connection to ${this.label}'s pipe: ${why}`);
       if (!socket.destroyed) socket.end(encodeFrame([Kind.Refused, why]), () => socket.destroy());
     };
-    const channel: Channel = new Channel(socket, HELLO_MAX_BYTES, {
+    const channel: Channel = Channel.accept(accepted, HELLO_MAX_BYTES, {
       message: (message) => {
         if (this.#channel === channel) {
           this.#onMessage(message);
@@ -297,6 +297,9 @@ export class WorkerProcess implements WorkerRef {
         if (this.#channel === channel) this.#onChannelClosed();
       },
     });
+    // The channel's socket, which may not be the accepted one (see Channel.accept).
+    const socket = channel.socket;
+    this.#unproven.add(socket);
   }
 
   #secretMatches(candidate: string): boolean {

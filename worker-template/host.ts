@@ -3,7 +3,6 @@
  * the parent says so, then serves calls one at a time through the generated dispatch table.
  * It exits when the pipe closes, whoever closed it.
  */
-import { connect } from 'node:net';
 import { checkArguments, type ServiceDescriptor } from '../runtime/service.js';
 import { Channel } from '../runtime/protocol/channel.js';
 import { Kind, PROTOCOL_VERSION, toRemoteErrorData, type WorkerHealthData } from '../runtime/protocol/messages.js';
@@ -27,17 +26,11 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   const boot = await readBootstrap();
   await tieToParent(boot.parentPid);
   await applyLimits(boot.limits);
-  const socket = connect(boot.pipe);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-
   let impl: Record<string, unknown> | undefined;
   let callsServed = 0;
   let healthTimer: NodeJS.Timeout | undefined;
 
-  const channel = new Channel(socket, boot.maxFrameBytes, {
+  const channel: Channel = await Channel.connect(boot.pipe, boot.maxFrameBytes, {
     message: (message) => {
       switch (message[0]) {
         case Kind.Call:

@@ -2,8 +2,12 @@
  * One end of a worker's pipe: frames in, messages out, and the reverse. Used by both the parent
  * and the worker host. It reports bytes that make no sense as a violation and stops reading;
  * what to do about it (kill the worker, exit) is the owner's decision.
+ *
+ * Reads land where the frame reader says (the socket's `onread`), so a large body is read
+ * straight into its own buffer instead of being gathered from chunks and copied.
  */
-import type { Socket } from 'node:net';
+import { connect, type OnReadOpts, type Socket } from 'node:net';
+import { acceptWithReads, readInto } from './direct-reads.js';
 import { decodeBody, encodeFrame, FrameReader } from './frames.js';
 
 export interface ChannelHandlers {
@@ -16,27 +20,68 @@ export interface ChannelHandlers {
 }
 
 export class Channel {
-  readonly #socket: Socket;
+  #socket!: Socket;
   readonly #reader: FrameReader;
   readonly #handlers: ChannelHandlers;
   #broken = false;
 
-  constructor(socket: Socket, maxFrameBytes: number, handlers: ChannelHandlers) {
-    this.#socket = socket;
-    this.#handlers = handlers;
-    this.#reader = new FrameReader(maxFrameBytes, (body) => this.#onBody(body));
-    socket.setNoDelay?.(true);
+  /**
+   * Connects to a pipe (the worker's side). Resolves once connected; rejects with the connection
+   * error, after which no handler is called.
+   */
+  static connect(path: string, maxFrameBytes: number, handlers: ChannelHandlers): Promise<Channel> {
+    const channel = new Channel(maxFrameBytes, handlers);
+    const socket = connect({ path, onread: channel.#onread() });
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        channel.#attach(socket);
+        resolve(channel);
+      });
+    });
+  }
+
+  /**
+   * Takes an accepted connection (the parent's side). Accept it paused (`pauseOnConnect: true`):
+   * its handle is then moved to a socket that reads through the frame reader. Where that cannot
+   * be done (a Node without the handle this expects), the channel reads the socket's chunks.
+   */
+  static accept(socket: Socket, maxFrameBytes: number, handlers: ChannelHandlers): Channel {
+    const channel = new Channel(maxFrameBytes, handlers);
+    const direct = acceptWithReads(socket, channel.#onread());
+    if (direct !== undefined) {
+      channel.#attach(direct);
+      return channel;
+    }
     socket.on('data', (chunk: Buffer) => {
-      if (this.#broken) return;
+      if (channel.#broken) return;
       try {
-        this.#reader.push(chunk);
+        channel.#reader.push(chunk);
       } catch (error) {
-        this.#fail((error as Error).message, error);
+        channel.#fail((error as Error).message, error);
       }
     });
+    channel.#attach(socket);
+    socket.resume();
+    return channel;
+  }
+
+  private constructor(maxFrameBytes: number, handlers: ChannelHandlers) {
+    this.#handlers = handlers;
+    this.#reader = new FrameReader(maxFrameBytes, (body) => this.#onBody(body));
+  }
+
+  #onread(): OnReadOpts {
+    return readInto(this.#reader, (error) => this.#fail((error as Error).message, error), () => this.#broken);
+  }
+
+  #attach(socket: Socket): void {
+    this.#socket = socket;
+    socket.setNoDelay?.(true);
     // A write to a peer that has gone away raises EPIPE/ECONNRESET here; 'close' follows and says so.
     socket.on('error', () => {});
-    socket.once('close', (hadError) => handlers.close(hadError));
+    socket.once('close', (hadError) => this.#handlers.close(hadError));
   }
 
   /** The largest frame body accepted from the peer. */

@@ -3,11 +3,14 @@
  *
  * Encoding packs straight into msgpackr's buffer with 4 bytes reserved in front, so a frame costs
  * one copy of its bytes however large it is. Decoding hands msgpackr a view of the received
- * bytes: binary values come back as Buffers over the frame, not copies of it.
+ * bytes: binary values come back as Buffers over the frame, not copies of it. Splitting the
+ * stream into bodies is frame-reader.ts.
  */
 // msgpackr/pack rather than msgpackr: the same codec without the stream classes and the native
 // string-decoding addon, which cost every worker about 14 ms at start-up (bench/README.md).
 import { Packr, Unpackr, RESERVE_START_SPACE } from 'msgpackr/pack';
+
+export { FrameError, FrameReader } from './frame-reader.js';
 
 export const HEADER_BYTES = 4;
 
@@ -61,78 +64,4 @@ export function encodeFrame(message: unknown): Buffer {
 /** Decodes one frame body; throws on bytes that are not exactly one msgpack value. */
 export function decodeBody(body: Uint8Array): unknown {
   return unpackr.unpack(body);
-}
-
-/** Why a byte stream stopped making sense; the channel turns it into a ProtocolError. */
-export class FrameError extends Error {
-  override readonly name = 'FrameError';
-}
-
-/**
- * Splits a byte stream into frame bodies. Feed it chunks; it calls `onBody` once per complete
- * body, in order. A chunk that holds whole frames is sliced without copying. A frame split over
- * many chunks is gathered as a list of slices and joined once when complete: one copy however
- * large it is, and memory held is what actually arrived, never what a header merely claims.
- */
-export class FrameReader {
-  #pending: Buffer | undefined;
-  #parts: Buffer[] = [];
-  #gathered = 0;
-  #expected = 0;
-
-  constructor(
-    /** The largest body accepted; a header declaring more is a FrameError. Adjustable, e.g. after a handshake. */
-    public maxBodyBytes: number,
-    private readonly onBody: (body: Buffer) => void,
-  ) {}
-
-  /** Bytes received but not yet delivered as a body. */
-  get bufferedBytes(): number {
-    return (this.#pending?.length ?? 0) + this.#gathered;
-  }
-
-  push(chunk: Buffer): void {
-    let offset = 0;
-    if (this.#expected > 0) {
-      offset = this.#gather(chunk, 0);
-      if (this.#expected > 0) return;
-    }
-    if (this.#pending !== undefined) {
-      chunk = Buffer.concat([this.#pending, chunk.subarray(offset)]);
-      offset = 0;
-      this.#pending = undefined;
-    }
-    while (chunk.length - offset >= HEADER_BYTES) {
-      const length = chunk.readUInt32LE(offset);
-      if (length === 0) throw new FrameError('a frame declared an empty body; every message has at least one byte');
-      if (length > this.maxBodyBytes) {
-        throw new FrameError(`a frame declared a body of ${length} bytes, over the cap of ${this.maxBodyBytes} bytes (maxFrameBytes)`);
-      }
-      const start = offset + HEADER_BYTES;
-      if (chunk.length - start >= length) {
-        offset = start + length;
-        this.onBody(chunk.subarray(start, offset));
-        continue;
-      }
-      this.#expected = length;
-      this.#gather(chunk, start);
-      return;
-    }
-    if (offset < chunk.length) this.#pending = chunk.subarray(offset);
-  }
-
-  /** Keeps the part of chunk that belongs to the body being gathered; returns where it stopped. */
-  #gather(chunk: Buffer, from: number): number {
-    const take = Math.min(this.#expected - this.#gathered, chunk.length - from);
-    this.#parts.push(chunk.subarray(from, from + take));
-    this.#gathered += take;
-    if (this.#gathered === this.#expected) {
-      const body = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#expected);
-      this.#parts = [];
-      this.#gathered = 0;
-      this.#expected = 0;
-      this.onBody(body);
-    }
-    return from + take;
-  }
 }

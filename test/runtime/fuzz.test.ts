@@ -25,7 +25,43 @@ describe('the frame reader', () => {
     header.writeUInt32LE(200 * 1024 * 1024, 0);
     reader.push(Buffer.concat([header, Buffer.alloc(10)]));
     expect(reader.bufferedBytes).toBe(10);
+    expect(reader.heldBytes).toBe(10);
     expect(bodies).toHaveLength(0);
+  });
+
+  it('gives a body its own buffer only once an eighth of it has arrived, through chunks or reads', async () => {
+    const { FrameReader } = await import('../../dist/runtime/protocol/frames.js');
+    const size = 8 * 1024 * 1024;
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(size, 0);
+    for (const viaReads of [false, true]) {
+      const bodies: Buffer[] = [];
+      const reader = new FrameReader(256 * 1024 * 1024, (b: Buffer) => bodies.push(b));
+      const feed = (bytes: Buffer): void => {
+        if (!viaReads) {
+          reader.push(bytes);
+          return;
+        }
+        for (let at = 0; at < bytes.length;) {
+          const target = reader.readBuffer();
+          const n = bytes.copy(target, 0, at, Math.min(bytes.length, at + target.length));
+          reader.commit(n);
+          at += n;
+        }
+      };
+      feed(header);
+      feed(Buffer.alloc(size / 8 - 1, 1));
+      expect(reader.heldBytes).toBe(size / 8 - 1);
+      feed(Buffer.alloc(1, 2));
+      expect(reader.bufferedBytes).toBe(size / 8);
+      expect(reader.heldBytes).toBe(size);
+      if (viaReads) expect(reader.readBuffer().length).toBe(size - size / 8);
+      feed(Buffer.alloc(size - size / 8, 3));
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]!.length).toBe(size);
+      expect([bodies[0]![0], bodies[0]![size / 8 - 1], bodies[0]![size / 8], bodies[0]![size - 1]]).toEqual([1, 2, 3, 3]);
+      expect(reader.heldBytes).toBe(0);
+    }
   });
 
   it('delivers frames split at every byte boundary and frames packed together, unchanged', async () => {
