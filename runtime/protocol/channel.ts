@@ -4,11 +4,12 @@
  * what to do about it (kill the worker, exit) is the owner's decision.
  *
  * Reads land where the frame reader says (the socket's `onread`), so a large body is read
- * straight into its own buffer instead of being gathered from chunks and copied.
+ * straight into its own buffer instead of being gathered from chunks and copied; writes of
+ * large bytes go from the sender's memory (see frames.ts).
  */
 import { connect, type OnReadOpts, type Socket } from 'node:net';
 import { acceptWithReads, readInto } from './direct-reads.js';
-import { decodeBody, encodeFrame, FrameReader } from './frames.js';
+import { decodeBody, encodeFrameParts, FrameReader } from './frames.js';
 
 export interface ChannelHandlers {
   /** A decoded message: an array whose first element is a number (its kind). Nothing else is delivered. */
@@ -93,10 +94,22 @@ export class Channel {
     return this.#socket;
   }
 
-  /** Sends one message. Returns false when the socket is buffering (see the socket's 'drain'). */
+  /**
+   * Sends one message. Returns false when the socket is buffering (see the socket's 'drain').
+   * Large bytes in it are written from their own memory: they must not change until the peer
+   * has them (for a call, until it settles).
+   */
   send(message: unknown): boolean {
-    if (this.#socket.destroyed) return false;
-    return this.#socket.write(encodeFrame(message));
+    const socket = this.#socket;
+    if (socket.destroyed) return false;
+    const frame = encodeFrameParts(message);
+    if (Buffer.isBuffer(frame)) return socket.write(frame);
+    // Corked, the parts leave in one writev, without being copied together.
+    socket.cork();
+    let flowing = true;
+    for (const part of frame) flowing = socket.write(part);
+    socket.uncork();
+    return flowing;
   }
 
   /** Ends the pipe after what was written is flushed. */

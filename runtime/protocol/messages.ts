@@ -6,8 +6,11 @@
  * docs/wire-protocol.md describes the same thing for implementers in other languages.
  */
 
-/** Bumped whenever a message changes shape; both sides refuse a peer with another version. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped whenever a message or its framing changes shape; both sides refuse a peer with another
+ * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md).
+ */
+export const PROTOCOL_VERSION = 2;
 
 export const Kind = {
   /** worker → parent: `[Hello, secret, pid, protocolVersion, interfaceHash, serviceName]` */

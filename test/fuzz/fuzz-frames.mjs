@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // Seeded, bounded fuzzing of what reads a peer's bytes on both sides of the pipe: the frame
 // reader and the msgpack decoder (shared by the parent and the worker host), then the message
-// checks each side applies. Inputs are mutations of real frames plus random bytes, delivered in
-// random chunks. It checks that every input ends as messages or as a clean violation, that no
-// body over the cap is ever delivered, and that no prototype is polluted.
+// checks each side applies. Inputs are mutations of real frames (plain ones, and ones whose bytes
+// travel as attachments after an envelope) plus random bytes, delivered in random chunks (push)
+// or in reads of random sizes into the buffers the reader hands out (readBuffer/commit, as a
+// socket's onread does). It checks that every input ends as messages or as a clean violation,
+// that no body over the cap is ever delivered, that the reader never holds more than eight times
+// what arrived, that unmutated frames decode to exactly what was sent and stay intact while later
+// reads land, and that no prototype is polluted.
 // `npm run fuzz` runs it longer: node test/fuzz/fuzz-frames.mjs [inputs] [seed]
+import { isDeepStrictEqual } from 'node:util';
 import { encodeFrame, decodeBody, FrameReader, FrameError } from '../../dist/runtime/protocol/frames.js';
 import { isRemoteErrorData } from '../../dist/runtime/protocol/messages.js';
 
@@ -20,6 +25,10 @@ export function mulberry32(seed) {
 }
 
 const CAP = 64 * 1024;
+/** Attachments from this size, not the library's 64 KiB, so that attached frames stay small and fast to mutate. */
+const ATTACH_FROM = 16;
+/** The reader's promise: what it holds for a frame in progress is at most this many times what arrived. */
+const HELD_FACTOR = 8;
 
 function sampleMessages(rand) {
   const int = (n) => Math.floor(rand() * n);
@@ -37,7 +46,13 @@ function sampleMessages(rand) {
       default: return undefined;
     }
   };
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)));
   return [
+    // With ATTACH_FROM these travel as attachments: arguments, a result, an array result, both classes.
+    [4, int(1e6), int(20), [bytes(16 + int(300)), value(), new Uint8Array(bytes(20 + int(100))), Buffer.alloc(0)]],
+    [5, int(1e6), bytes(16 + int(2000))],
+    [5, int(1e6), new Uint8Array(bytes(16 + int(64)))],
+    [5, int(1e6), [bytes(40), 'x', bytes(17), { nested: bytes(100) }]],
     [0, 'ab'.repeat(32), int(99999), 1, 'a1b2c3d4e5f60718', 'IService'],
     [1, '/abs/impl.js', 'default', 1000],
     [2],
@@ -92,11 +107,56 @@ function checkWorkerSide(m) {
   }
 }
 
+/**
+ * Feeds input to reader in pieces of random sizes, as socket chunks (push) or as reads into the
+ * buffers the reader hands out (readBuffer/commit). Stops at the first FrameError or once `stop()`.
+ */
+function deliver(reader, input, rand, viaReads, stop, stats) {
+  let at = 0;
+  while (at < input.length && !stop()) {
+    const size = 1 + Math.floor(rand() * (rand() < 0.1 ? 4096 : 64));
+    try {
+      if (viaReads) {
+        const target = reader.readBuffer();
+        const n = Math.min(size, target.length, input.length - at);
+        input.copy(target, 0, at, at + n);
+        reader.commit(n);
+        at += n;
+      } else {
+        reader.push(input.subarray(at, at + size));
+        at += size;
+      }
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      stats.frameErrors++;
+      return;
+    }
+    if (reader.heldBytes > HELD_FACTOR * reader.bufferedBytes) {
+      throw new Error(`the reader holds ${reader.heldBytes} bytes for ${reader.bufferedBytes} that arrived`);
+    }
+  }
+}
+
+/** Unmutated frames, back to back, decode to exactly the messages sent (classes included), and stay so. */
+function roundTrip(messages, rand, viaReads) {
+  const stream = Buffer.concat(messages.map((m) => encodeFrame(m, ATTACH_FROM)));
+  const got = [];
+  const reader = new FrameReader(CAP, (body) => got.push(decodeBody(body)));
+  deliver(reader, stream, rand, viaReads, () => false, {});
+  // Compared only now: a body delivered as a view must not have been overwritten by later reads.
+  if (!isDeepStrictEqual(got, messages)) {
+    throw new Error(`frames delivered ${viaReads ? 'through reads' : 'as chunks'} did not decode to the messages sent`);
+  }
+}
+
 export function fuzz(inputs, seed) {
   const rand = mulberry32(seed);
   const messages = sampleMessages(rand);
-  const frames = messages.map((m) => encodeFrame(m));
-  const stats = { inputs: 0, bodies: 0, accepted: 0, violations: 0, frameErrors: 0, decodeErrors: 0 };
+  for (let i = 0; i < 20; i++) {
+    roundTrip(messages, rand, i % 2 === 0);
+  }
+  const frames = messages.map((m) => encodeFrame(m, ATTACH_FROM));
+  const stats = { inputs: 0, bodies: 0, accepted: 0, violations: 0, frameErrors: 0, decodeErrors: 0, attached: 0 };
   for (let n = 0; n < inputs; n++) {
     let input;
     if (rand() < 0.5) {
@@ -111,6 +171,7 @@ export function fuzz(inputs, seed) {
       if (broken) return;
       stats.bodies++;
       if (body.length > CAP) throw new Error(`delivered a body of ${body.length} bytes over the cap`);
+      if (body[0] === 0xc1) stats.attached++;
       let m;
       try {
         m = decodeBody(body);
@@ -124,18 +185,7 @@ export function fuzz(inputs, seed) {
       if (checkParentSide(m) || checkWorkerSide(m)) stats.accepted++;
       else { stats.violations++; broken = true; }
     });
-    let at = 0;
-    while (at < input.length && !broken) {
-      const size = 1 + Math.floor(rand() * 64);
-      try {
-        reader.push(input.subarray(at, at + size));
-      } catch (error) {
-        if (!(error instanceof FrameError)) throw error;
-        stats.frameErrors++;
-        broken = true;
-      }
-      at += size;
-    }
+    deliver(reader, input, rand, rand() < 0.5, () => broken, stats);
     if (({}).polluted !== undefined || Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')) {
       throw new Error(`input ${n} (seed ${seed}) polluted Object.prototype`);
     }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types, shared with `npm run fuzz`
 import { fuzz } from '../fuzz/fuzz-frames.mjs';
 
-type Stats = { inputs: number; bodies: number; accepted: number; violations: number; frameErrors: number; decodeErrors: number };
+type Stats = { inputs: number; bodies: number; accepted: number; violations: number; frameErrors: number; decodeErrors: number; attached: number };
 
 describe('fuzzing the frame reader and the decoder', () => {
-  it('100,000 seeded inputs (mutated frames and random bytes) end as messages or clean violations', () => {
+  it('100,000 seeded inputs (mutated frames, with and without attachments, and random bytes) end as messages or clean violations', () => {
     const stats = (fuzz as (inputs: number, seed: number) => Stats)(100_000, 20261126);
     expect(stats.inputs).toBe(100_000);
     // every kind of outcome was reached, so the mutations exercise more than one path
@@ -13,6 +13,8 @@ describe('fuzzing the frame reader and the decoder', () => {
     expect(stats.frameErrors).toBeGreaterThan(1000);
     expect(stats.decodeErrors).toBeGreaterThan(1000);
     expect(stats.violations).toBeGreaterThan(100);
+    // frames with attachments reached the decoder, mutated or not
+    expect(stats.attached).toBeGreaterThan(1000);
   }, 120_000);
 });
 

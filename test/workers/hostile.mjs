@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, decodeBody, FrameReader } from '../../dist/runtime/protocol/frames.js';
+import { PROTOCOL_VERSION } from '../../dist/runtime/protocol/messages.js';
 import { ITestServiceService as service } from '../.generated/js/.generated/services/ITestService.codec.js';
 
 import { existsSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ const frameOf = (bytes) => Buffer.concat([header(bytes.length), bytes]);
 const send = (m) => socket.write(encodeFrame(m));
 
 if (mode === 'stdout-ready') process.stdout.write('ready\nREADY\n{"t":2}\n');
-send([0, boot.secret, process.pid, 1, service.interfaceHash, service.name]);
+send([0, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name]);
 
 let calls = 0;
 const reader = new FrameReader(boot.maxFrameBytes, (body) => {
@@ -63,7 +64,7 @@ const reader = new FrameReader(boot.maxFrameBytes, (body) => {
     case 'huge-array': socket.write(frameOf(Buffer.from([0x93, 0x05, id, 0xdd, 0x3b, 0x9a, 0xca, 0x00]))); break;
     case 'stderr-flood': process.stderr.write('x'.repeat(10 * 1024 * 1024), () => send([5, id, 42])); break;
     case 'stdout-ready': send([5, id, 42]); break;
-    case 'hello-again': send([0, boot.secret, process.pid, 1, service.interfaceHash, service.name]); break;
+    case 'hello-again': send([0, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name]); break;
     default: send([5, id, 42]);
   }
 });
