@@ -1,16 +1,28 @@
 // The raw floor, parent side: bare Node children answering the library's frames over a Unix
 // socket. What a call costs here is what any process boundary with this framing costs; what the
-// client costs beyond it is the library's own overhead.
+// client costs beyond it is the library's own overhead. It uses the library's framing the way the
+// channel does: large bytes written from their own memory (one writev), reads landing where the
+// frame reader says (onread), but no channel, handshake, validation or queue.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_FRAME_BYTES, decodeBody, encodeFrame, FrameReader } from '../dist/runtime/protocol/frames.js';
+import { acceptWithReads, readInto } from '../dist/runtime/protocol/direct-reads.js';
+import { DEFAULT_MAX_FRAME_BYTES, decodeBody, encodeFrameParts, FrameReader } from '../dist/runtime/protocol/frames.js';
 
 const CHILD = fileURLToPath(new URL('./floor-child.mjs', import.meta.url));
 const CONNECT_DEADLINE_MS = 10_000;
+
+/** What Channel.send does: one write, or the header and envelope and the attached bytes in one writev. */
+function writeFrame(socket, message) {
+  const frame = encodeFrameParts(message);
+  if (Buffer.isBuffer(frame)) return socket.write(frame);
+  socket.cork();
+  for (const part of frame) socket.write(part);
+  socket.uncork();
+}
 
 /** One bare child: calls are frames out, replies are frames in, matched by id. */
 class FloorPeer {
@@ -18,16 +30,18 @@ class FloorPeer {
   #pending = new Map();
   #nextId = 0;
 
-  constructor(socket) {
-    this.#socket = socket;
-    socket.setNoDelay(true);
+  constructor(accepted) {
     const reader = new FrameReader(DEFAULT_MAX_FRAME_BYTES, (body) => {
       const [, id, value] = decodeBody(body);
       const settle = this.#pending.get(id);
       this.#pending.delete(id);
       settle?.resolve(value);
     });
-    socket.on('data', (chunk) => reader.push(chunk));
+    const fail = (error) => { throw error; };
+    const socket = acceptWithReads(accepted, readInto(reader, fail, () => false));
+    if (socket === undefined) throw new Error('the floor cannot read an accepted socket through onread on this Node');
+    this.#socket = socket;
+    socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.on('close', () => {
       for (const settle of this.#pending.values()) settle.reject(new Error('the floor child closed its socket'));
@@ -47,7 +61,7 @@ class FloorPeer {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#socket.write(encodeFrame([4, id, method, args]));
+      writeFrame(this.#socket, [4, id, method, args]);
     });
   }
 
@@ -62,7 +76,7 @@ export async function startFloor(count) {
   const path = join(home, 'floor.sock');
   const peers = [];
   const children = [];
-  const server = createServer();
+  const server = createServer({ pauseOnConnect: true });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, resolve);
