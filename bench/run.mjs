@@ -143,7 +143,7 @@ const { measureCrashRecovery, measureStartup } = await import('./lifecycle.mjs')
 const sections = [
   ['latency', 'latency (rows 1, 2)', () => runLatency(Number(options['latency-runs']))],
   ['throughput', 'throughput (row 3)', () => measureThroughput({ inFlight: 64, warmup: 5000, calls: 40_000, rounds: 3 })],
-  ['echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 2, rounds: 10 })],
+  ['echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 3, rounds: 20 })],
   ['crash', 'crash recovery (row 5)', () => measureCrashRecovery({ rounds: 5 })],
   ['crashNoSpare', 'crash recovery without a spare (row 5)', async () => {
     // Only where the runtime has spare workers: the same measurement with none shows what they buy.
