@@ -59,9 +59,15 @@ export async function measureEcho({ sizeMiB, warmup, rounds }) {
     for (const [echo, what] of Object.values(sides)) await timeEchoes(echo, data, warmup, what);
     const times = Object.fromEntries(Object.keys(sides).map((key) => [key, []]));
     // In turn, one round trip each, so every side sees the same memory pressure, GC state and
-    // load from the rest of the machine.
+    // load from the rest of the machine; the order rotates every round, so that no side always
+    // follows the same one and inherits its garbage (each round leaves 16 MiB or more to collect).
+    const order = Object.keys(sides);
     for (let i = 0; i < rounds; i++) {
-      for (const [key, [echo, what]] of Object.entries(sides)) times[key].push(...await timeEchoes(echo, data, 1, what));
+      for (let k = 0; k < order.length; k++) {
+        const key = order[(i + k) % order.length];
+        const [echo, what] = sides[key];
+        times[key].push(...await timeEchoes(echo, data, 1, what));
+      }
     }
     const summary = (ms) => ({ rounds, medianMs: median(ms), mibPerSecond: sizeMiB / (median(ms) / 1000), eachMs: ms });
     return {
