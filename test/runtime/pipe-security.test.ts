@@ -56,6 +56,19 @@ describe('the worker pipe', () => {
     });
   }
 
+  it('refuses a foreign process that connects twice, and the worker still serves', async () => {
+    const prefix = `Twice${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    const lines: string[] = [];
+    const c = await testClient({ minPoolSize: 0, pipeNamePrefix: prefix, logger: recordingLogger(lines) });
+    const call = c.add(20, 22);
+    const path = await socketOf(prefix);
+    const wrongSecret = encodeFrame([0, 'cd'.repeat(32), 1, 2, 'x', 'y']);
+    const both = await Promise.all([intrude(path, wrongSecret), intrude(path, Buffer.from('garbage'))]);
+    expect(both.every((r) => r.closed)).toBe(true);
+    expect(await call).toBe(42);
+    expect(lines.filter((l) => l.includes('refused a connection to worker 1')).length).toBe(2);
+  });
+
   it('is gone once the worker has connected', async () => {
     const prefix = `Closed${process.pid}${Math.floor(Math.random() * 1e6)}`;
     const c = await testClient({ pipeNamePrefix: prefix });
