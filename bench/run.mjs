@@ -166,8 +166,19 @@ for (const [key, title, measure] of sections) {
 }
 results.options = { warmup: Number(options.warmup), calls: Number(options.calls), latencyRuns: Number(options['latency-runs']) };
 
+// Last, so that the peers' processes cannot disturb rows 1–5: the same claims measured on
+// workerpool, jest-worker, tinypool and worker-farm (bench/peers.mjs). SANDBOX_BENCH_PEERS=0 skips it.
+const { formatPeers, measurePeers, peersEnabled } = await import('./peers.mjs');
+if (peersEnabled()) {
+  results.peers = await measurePeers();
+  for (const [key, message] of Object.entries(results.peers.errors)) results.errors[`peers.${key}`] = message;
+} else {
+  process.stderr.write('bench: peers skipped (SANDBOX_BENCH_PEERS=0)\n');
+}
+
 const { formatReport } = await import('./report.mjs');
 process.stdout.write(`\n${formatReport(results)}\n`);
+if (results.peers !== undefined) process.stdout.write(`${formatPeers(results.peers)}\n`);
 mkdirSync(here('./results'), { recursive: true });
 writeFileSync(here('./results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write('Results written to bench/results/latest.json\n');
