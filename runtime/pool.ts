@@ -113,6 +113,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
   #monitorTimer: NodeJS.Timeout | undefined;
   #sampling = false;
+  #growScheduled = false;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
   readonly #breaker: CircuitBreaker | undefined;
   readonly #failuresRecorded = new WeakSet<WorkerProcess>();
@@ -184,7 +185,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       if (worker !== undefined) {
         worker.run(call);
         // Keep a spare ready behind the worker that just became busy.
-        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#grow();
+        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#growSoon();
         return;
       }
       if (this.#queueLength >= this.config.maxQueueLength) {
@@ -338,6 +339,20 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     else this.#queue.unshift(call);
   }
 
+  /**
+   * #grow, once the current callbacks are done. spawn() blocks the event loop for a few
+   * milliseconds; deferred, it does not sit between a crash and the caller's next call (which
+   * the spare worker takes at once), nor between a call and its reply.
+   */
+  #growSoon(): void {
+    if (this.#growScheduled) return;
+    this.#growScheduled = true;
+    setImmediate(() => {
+      this.#growScheduled = false;
+      this.#grow();
+    });
+  }
+
   /** Spawns a worker; the promise settles when it is ready or has failed to start. */
   #spawn(): Promise<void> {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
@@ -424,12 +439,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
     this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
     if (this.#state === 'closed') return;
+    this.#pump();
     if (info.reason === 'start-failed' && this.#failedStartsInARow > 0) {
       this.#scheduleRestart();
     } else {
-      this.#grow();
+      this.#growSoon();
     }
-    this.#pump();
   }
 
   /** Feeds a worker's failure to the breaker, once per worker. */
