@@ -60,6 +60,8 @@ export interface ServiceViews {
 
 const RUNTIME = 'process-sandbox';
 const WORKER_RUNTIME = 'process-sandbox/worker';
+/** The codec's own small entry: workers load it, and must not load the pool with it. */
+const CODEC_RUNTIME = 'process-sandbox/codec';
 
 export function buildViews(service: ServiceModel, ctx: ViewContext): ServiceViews {
   const stamp = [
@@ -99,7 +101,7 @@ function codecView(service: ServiceModel, ctx: ViewContext, stamp: string): Code
   });
   return {
     stamp,
-    imports: [importDeclaration(RUNTIME, runtime)],
+    imports: [importDeclaration(CODEC_RUNTIME, runtime)],
     validators: validators.functions,
     serviceConst: generatedNames(service.name).serviceConst,
     name: jsString(service.name),
