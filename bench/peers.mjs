@@ -4,12 +4,13 @@
 // measured the same way in the same run. run.mjs calls measurePeers() last and prints
 // formatPeers(); `node bench/peers.mjs` runs it alone (after building the client).
 // SANDBOX_BENCH_PEERS=0 skips it. It reports and never judges; see bench/README.md, "Peers".
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PEERS, TRAITS, describe, openPeer, toBytes } from './peers/adapters.mjs';
+import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median, sleep, waitUntil } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -18,55 +19,16 @@ const SETTLE_MS = 150;
 
 export const peersEnabled = () => process.env.SANDBOX_BENCH_PEERS !== '0';
 
-/** The first CPU this process may run on (Linux), as run.mjs pins rows 1–2. */
-function firstAllowedCpu() {
-  try {
-    return /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
-  } catch {
-    return '0';
-  }
-}
-
-function tasksetWorks(cpu) {
-  try {
-    execFileSync('taskset', ['-c', cpu, 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs peers/latency-child.mjs for one peer, pinned when it can be; parses its JSON line. */
-function latencyChild(name, pinnedTo, { warmup, calls }) {
-  const args = [here('./peers/latency-child.mjs'), name, '--warmup', String(warmup), '--calls', String(calls)];
-  const [command, argv] = pinnedTo === null ? [process.execPath, args] : ['taskset', ['-c', pinnedTo, process.execPath, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => { out += text; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`latency of ${name}: ${signal !== null ? `killed by ${signal}` : `exit code ${code}`}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch (error) {
-        reject(new Error(`latency of ${name} printed no result: ${error.message}`));
-      }
-    });
-  });
-}
-
 /** 1. Sequential add(1, 2) on a pool of 1, `runs` fresh processes per peer, the order reversed every run. */
 async function measureLatency({ runs, warmup, calls }) {
-  const cpu = firstAllowedCpu();
-  const pinnedTo = tasksetWorks(cpu) ? cpu : null;
+  const pinnedTo = pinnableCpu();
   const each = Object.fromEntries(PEERS.map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
     const order = run % 2 === 0 ? PEERS : [...PEERS].reverse();
-    for (const name of order) each[name].push(await latencyChild(name, pinnedTo, { warmup, calls }));
+    for (const name of order) {
+      const args = [name, '--warmup', String(warmup), '--calls', String(calls)];
+      each[name].push(await runJsonChild(here('./peers/latency-child.mjs'), args, pinnedTo, `latency of ${name}`));
+    }
   }
   const perPeer = Object.fromEntries(PEERS.map((name) => [name, {
     p50Us: median(each[name].map((r) => r.p50Us)),

@@ -4,12 +4,13 @@
 // does not judge: exit 1 only when a measurement could not run at all (2 for bad arguments).
 //
 //   node bench/run.mjs [--warmup 2000] [--calls 20000] [--latency-runs 5]
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepare } from './prepare.mjs';
+import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -29,48 +30,6 @@ for (const name of ['warmup', 'calls', 'latency-runs']) {
   }
 }
 
-/** The first CPU this process may run on (Linux), so pinning works inside a restricted cpuset too. */
-function firstAllowedCpu() {
-  try {
-    const list = /^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return list?.[1] ?? '0';
-  } catch {
-    return '0';
-  }
-}
-
-function hasTaskset() {
-  try {
-    execFileSync('taskset', ['-c', firstAllowedCpu(), 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs latency.mjs once, pinned to one CPU when taskset exists, and parses the JSON line it prints. */
-function runLatencyOnce(pinned, cpu, args) {
-  const script = here('./latency.mjs');
-  const [command, argv] = pinned ? ['taskset', ['-c', cpu, process.execPath, script, ...args]] : [process.execPath, [script, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => { out += text; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`latency.mjs ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch (error) {
-        reject(new Error(`latency.mjs printed no result: ${error.message}`));
-      }
-    });
-  });
-}
-
 /**
  * Rows 1 and 2, from several runs of latency.mjs, each a fresh process with a fresh floor child
  * and worker: on a shared machine one run's figures can sit ±10% from the next run's as a whole
@@ -78,13 +37,13 @@ function runLatencyOnce(pinned, cpu, args) {
  * cancel. Each figure is the median over the runs; every run is kept in the JSON.
  */
 async function runLatency(runs) {
-  const pinned = hasTaskset();
-  const cpu = firstAllowedCpu();
+  const cpu = pinnableCpu();
+  const pinned = cpu !== null;
   const all = [];
   for (let i = 0; i < runs; i++) {
     // Only the first run also measures the all-defaults client (row 2′).
     const defaultCalls = i === 0 ? '5000' : '0';
-    all.push(await runLatencyOnce(pinned, cpu, ['--warmup', options.warmup, '--calls', options.calls, '--default-calls', defaultCalls]));
+    all.push(await runJsonChild(here('./latency.mjs'), ['--warmup', options.warmup, '--calls', options.calls, '--default-calls', defaultCalls], cpu, 'latency.mjs'));
   }
   const pick = (side, field) => median(all.map((r) => r[side][field]));
   const ratios = (field) => all.map((r) => r.client[field] / r.floor[field]);
