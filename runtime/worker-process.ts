@@ -85,7 +85,6 @@ export class WorkerProcess implements WorkerRef {
   #deadlineTimerAt = 0;
   #startTimer: NodeJS.Timeout | undefined;
   #killReason: ExitReason | undefined;
-  #startFailure: WorkerStartError | undefined;
   #settleStart: ((error: WorkerStartError | undefined) => void) | undefined;
   #exited: Promise<ExitInfo>;
   #resolveExited!: (info: ExitInfo) => void;
@@ -339,8 +338,7 @@ export class WorkerProcess implements WorkerRef {
 
   #failStart(message: string, cause?: unknown, remote?: { name: string; message: string; stack?: string | undefined }): void {
     if (this.#settleStart === undefined) return;
-    this.#startFailure = new WorkerStartError(message, { worker: this, stderrTail: this.#stderr?.tail ?? '', remote, cause });
-    this.#settleStart(this.#startFailure);
+    this.#settleStart(new WorkerStartError(message, { worker: this, stderrTail: this.stderrTail, remote, cause }));
   }
 
   // ---- messages -------------------------------------------------------------------------------
@@ -523,10 +521,5 @@ export class WorkerProcess implements WorkerRef {
   /** The last lines the worker wrote to stderr. */
   get stderrTail(): string {
     return this.#stderr?.tail ?? '';
-  }
-
-  /** The start failure, if the worker failed to start. */
-  get startFailure(): WorkerStartError | undefined {
-    return this.#startFailure;
   }
 }
