@@ -16,19 +16,31 @@ export interface CallOptions {
 }
 
 export class PendingCall {
+  readonly method: MethodDescriptor;
+  readonly args: unknown[];
   settled = false;
   /** How many times it was sent to a worker. */
   attempts = 0;
+  /** Whether it is the circuit breaker's probe. */
+  probe = false;
   /** The worker running it, while one is. */
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
+  /** The last worker it was sent to, for the breaker's account of a failure. */
+  lastWorker: { readonly label: string; readonly stderrTail: string } | undefined;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #settled: ((call: PendingCall, error: Error | undefined) => void) | undefined;
   #cleanup: (() => void) | undefined;
 
-  constructor(
-    readonly method: MethodDescriptor,
-    readonly args: unknown[],
-    private readonly resolve: (value: unknown) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
+  /** `settled` hears how the call ended, once, before its caller does (the pool's breaker counts it). */
+  constructor(method: MethodDescriptor, args: unknown[], resolve: (value: unknown) => void, reject: (error: Error) => void,
+    settled?: (call: PendingCall, error: Error | undefined) => void) {
+    this.method = method;
+    this.args = args;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#settled = settled;
+  }
 
   /** Runs `onAbort` when `signal` aborts; the listener goes when the call settles. */
   watch(signal: AbortSignal, onAbort: () => void): void {
@@ -41,7 +53,8 @@ export class PendingCall {
     this.settled = true;
     this.runningOn = undefined;
     this.#cleanup?.();
-    if (error !== undefined) this.reject(error);
-    else this.resolve(value);
+    this.#settled?.(this, error);
+    if (error !== undefined) this.#reject(error);
+    else this.#resolve(value);
   }
 }

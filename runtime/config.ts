@@ -4,7 +4,7 @@
  * that lists them all.
  */
 import { fileURLToPath } from 'node:url';
-import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { ConfigurationError, type ConfigurationIssue } from './errors.js';
 import { defaultLogger, silentLogger, type Logger } from './logger.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frames.js';
@@ -26,12 +26,22 @@ export interface PoolConfig {
    */
   maxRetries?: number;
   /**
-   * Crash-storm protection: `failures` worker crashes or start failures within `windowMs` stop
-   * the pool from starting workers, and calls fail at once with CircuitOpenError, until
-   * `cooldownMs` has passed and a probe call succeeds. `false` turns it off.
-   * @default { failures: 10, windowMs: 10000, cooldownMs: 5000 }
+   * Fails calls fast when most of them fail: once at least `minimumCalls` calls that reached a
+   * worker ended within `windowMs` and the share of them whose worker crashed, broke the
+   * protocol or timed out reaches `failureRatio`, the pool stops starting workers and calls fail
+   * at once with CircuitOpenError, until `cooldownMs` has passed and a probe call succeeds. A
+   * call whose implementation threw (RemoteError) is no failure here. A steady trickle of
+   * poison inputs never opens it. `false` turns it off. Workers that cannot start have a
+   * governor of their own (see maxConcurrentStarts). See docs/reliability.md.
+   * @default { failureRatio: 0.5, minimumCalls: 20, windowMs: 10000, cooldownMs: 5000 }
    */
   circuitBreaker?: Partial<CircuitBreakerOptions> | false;
+  /**
+   * Workers starting at once, at most. Failed starts back off (100 ms doubling to 30 s, with
+   * jitter), and while no worker of the pool can start, calls fail at once with the last
+   * WorkerStartError instead of waiting. @default 2
+   */
+  maxConcurrentStarts?: number;
   /** Workers started up front and kept alive. @default 1 */
   minPoolSize?: number;
   /**
@@ -105,6 +115,7 @@ export interface ResolvedConfig {
   readonly maxQueueLength: number;
   readonly maxRetries: number;
   readonly circuitBreaker: CircuitBreakerOptions | false;
+  readonly maxConcurrentStarts: number;
   readonly minPoolSize: number;
   readonly maxPoolSize: number;
   readonly spareWorkers: number;
@@ -134,7 +145,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
@@ -195,21 +206,35 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
   const breaker = (): CircuitBreakerOptions | false => {
     const value = raw['circuitBreaker'];
     if (value === false) return false;
-    if (value !== undefined && (typeof value !== 'object' || value === null)) {
-      bad('circuitBreaker', `expected false or { failures, windowMs, cooldownMs }, got ${describe(value)}`);
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      bad('circuitBreaker', `expected false or { failureRatio, minimumCalls, windowMs, cooldownMs }, got ${describe(value)}`);
       return false;
     }
     const v = (value ?? {}) as Record<string, unknown>;
-    const field = (key: keyof CircuitBreakerOptions, fallback: number, min: number): number => {
+    for (const key of Object.keys(v)) {
+      if (key === 'failures') {
+        bad('circuitBreaker.failures', 'is gone: the breaker now decides on the failed share of calls, not a count of crashes; use failureRatio (0.5) and minimumCalls (20) instead');
+      } else if (!(key in DEFAULT_CIRCUIT_BREAKER)) {
+        bad(`circuitBreaker.${key}`, `unknown option; the options are ${Object.keys(DEFAULT_CIRCUIT_BREAKER).join(', ')}`);
+      }
+    }
+    const d = DEFAULT_CIRCUIT_BREAKER;
+    const field = (key: 'minimumCalls' | 'windowMs' | 'cooldownMs', min: number): number => {
       const x = v[key];
-      if (x === undefined) return fallback;
+      if (x === undefined) return d[key];
       if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > MAX_TIMER_MS) {
         bad(`circuitBreaker.${key}`, `expected a whole number from ${min} to ${MAX_TIMER_MS}, got ${describe(x)}`);
-        return fallback;
+        return d[key];
       }
       return x;
     };
-    return { failures: field('failures', 10, 1), windowMs: field('windowMs', 10_000, 1), cooldownMs: field('cooldownMs', 5_000, 1) };
+    const ratio = v['failureRatio'];
+    let failureRatio = d.failureRatio;
+    if (ratio !== undefined) {
+      if (typeof ratio !== 'number' || !(ratio > 0 && ratio <= 1)) bad('circuitBreaker.failureRatio', `expected a number above 0 and at most 1 (0.5 opens when half the calls fail), got ${describe(ratio)}`);
+      else failureRatio = ratio;
+    }
+    return { failureRatio, minimumCalls: field('minimumCalls', 1), windowMs: field('windowMs', 1), cooldownMs: field('cooldownMs', 1) };
   };
 
   const workerModule = path('workerModule', true);
@@ -241,6 +266,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     maxQueueLength: int('maxQueueLength', 10_000, 0),
     maxRetries: int('maxRetries', 2, 0, 100),
     circuitBreaker: breaker(),
+    maxConcurrentStarts: int('maxConcurrentStarts', 2, 1, 1024),
     minPoolSize,
     maxPoolSize,
     spareWorkers: int('spareWorkers', 1, 0, 1024),

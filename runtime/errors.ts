@@ -54,6 +54,11 @@ export class WorkerCrashedError extends SandboxError {
   readonly lastHealth: WorkerHealthData | undefined;
   /** How many workers ran the call (more than 1 only for @idempotent methods, which are retried). */
   readonly attempts: number;
+  /**
+   * An @idempotent call that crashed every worker it was tried on (maxRetries + 1): its input
+   * looks poisonous, and it is not retried again.
+   */
+  readonly poisonous: boolean;
 
   constructor(args: WorkerRef & {
     exitCode: number | null;
@@ -61,14 +66,18 @@ export class WorkerCrashedError extends SandboxError {
     method: string;
     lastHealth?: WorkerHealthData | undefined;
     attempts?: number;
+    poisonous?: boolean;
   }) {
     const how = args.signal !== null ? `was killed by signal ${args.signal}`
       : args.exitCode !== null ? `exited with code ${args.exitCode}`
       : 'closed its pipe';
     const attempts = args.attempts ?? 1;
-    const retried = attempts > 1 ? `; the call was tried on ${attempts} workers and each died` : '; the call was not retried';
+    const poisonous = args.poisonous === true;
+    const retried = poisonous ? `; the call was tried on ${attempts} workers and crashed all ${attempts}: its input looks poisonous, so it is not retried again`
+      : attempts > 1 ? `; the call was tried on ${attempts} workers and each died` : '; the call was not retried';
     super(`worker ${args.workerId} (pid ${args.pid ?? '?'}) ${how} while running "${args.method}"${retried}`);
     this.attempts = attempts;
+    this.poisonous = poisonous;
     this.workerId = args.workerId;
     this.pid = args.pid;
     this.exitCode = args.exitCode;
@@ -228,8 +237,9 @@ export class QueueFullError extends SandboxError {
 }
 
 /**
- * Workers have been failing too often (a crash storm): the pool stopped starting workers and
- * fails calls at once until a cool-down has passed and a probe call succeeds.
+ * Most calls have been failing (their workers crashed, broke the protocol or timed out): the
+ * pool stopped starting workers and fails calls at once until a cool-down has passed and a probe
+ * call succeeds.
  */
 export class CircuitOpenError extends SandboxError {
   override readonly name = 'CircuitOpenError';
@@ -237,14 +247,22 @@ export class CircuitOpenError extends SandboxError {
   readonly method: string;
   /** When the pool will let a probe call through. */
   readonly retryAt: Date;
+  /** The failed calls and all calls counted in the window when it opened. */
+  readonly failures: number;
+  readonly calls: number;
+  /** The last failure, in words: `worker 3 (pid 4121) died of SIGSEGV running "decode"`. */
+  readonly lastFailure: string;
   /** The last lines the last failed worker wrote to stderr. */
   readonly stderrTail: string;
 
-  constructor(args: { method: string; failures: number; windowMs: number; retryAt: Date; lastFailure: string; stderrTail: string }) {
+  constructor(args: { method: string; failures: number; calls: number; windowMs: number; retryAt: Date; lastFailure: string; stderrTail: string }) {
     const tail = args.stderrTail ? `\n--- last failed worker's stderr ---\n${args.stderrTail}` : '';
-    super(`"${args.method}" was not run: ${args.failures} workers failed within ${args.windowMs} ms (last: ${args.lastFailure}), so the pool stopped starting workers until ${args.retryAt.toISOString()}; see circuitBreaker in the configuration${tail}`);
+    super(`"${args.method}" was not run: ${args.failures} of the last ${args.calls} calls within ${args.windowMs} ms failed (last: ${args.lastFailure}), so the pool stopped starting workers until ${args.retryAt.toISOString()}, when a probe call goes through; see circuitBreaker in the configuration${tail}`);
     this.method = args.method;
     this.retryAt = args.retryAt;
+    this.failures = args.failures;
+    this.calls = args.calls;
+    this.lastFailure = args.lastFailure;
     this.stderrTail = args.stderrTail;
   }
 }

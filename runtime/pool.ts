@@ -1,27 +1,37 @@
 /**
- * ProcessPool: workers, a FIFO queue, and the rules that keep every call settled exactly once.
+ * ProcessPool: workers and the rules that keep every call settled exactly once. It composes the
+ * parts that each keep one rule:
  *
- * - Prestarts minPoolSize workers and grows to maxPoolSize while calls wait.
- * - One call per worker at a time; the first idle worker takes the oldest queued call.
- * - A call sent to a worker is never sent again: if the worker dies, that caller gets
- *   WorkerCrashedError (or CallTimeoutError / ProtocolError) and calls still queued go on to
- *   other workers, including the replacement the pool starts.
- * - Recycling (calls served, lifetime) starts the replacement first, then retires the old
- *   worker once it has finished its call.
+ * - CallQueue (call-queue.ts): calls waiting for a worker, oldest first; an aborted call leaves
+ *   it at once; a retried one goes back to the front.
+ * - CircuitBreaker (circuit-breaker.ts): fails calls fast when most calls fail, never because a
+ *   few inputs are poison.
+ * - StartGovernor (start-governor.ts): workers that cannot start are retried with backoff, a
+ *   few at a time, and calls fail fast while none can start.
+ * - Recycler (recycler.ts): when a worker is retired (calls served, lifetime, resources).
+ *
+ * What stays here: prestarting minPoolSize workers and growing to maxPoolSize while calls wait,
+ * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
+ * worker dies, the caller gets WorkerCrashedError, CallTimeoutError or ProtocolError, and only an
+ * @idempotent method is tried again); recycling by starting the replacement first and retiring
+ * the old worker once its call is done.
  */
 import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
-import { CallAbortedError, CircuitOpenError, ConfigurationError, PoolClosedError, QueueFullError, type WorkerCrashedError, type WorkerStartError } from './errors.js';
+import { CallAbortedError, CallTimeoutError, CircuitOpenError, ConfigurationError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
 import type { WorkerHealthData } from './protocol/messages.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 import type { ResourceSample } from './platform/resources.js';
-import { limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
+import type { LimitCrossed, RecycleReason } from './recycle-policy.js';
 import { PendingCall, type CallOptions } from './call.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CallQueue } from './call-queue.js';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+import { Recycler } from './recycler.js';
+import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 
 export type { RecycleReason } from './recycle-policy.js';
@@ -37,12 +47,12 @@ export interface HealthReport extends ResourceSample {
 }
 
 export interface PoolEvents {
-  /** A worker process was spawned. */
-  workerStart: [{ workerId: number; pid: number | undefined }];
+  /** A worker process was spawned (its pid is real). */
+  workerStart: [{ workerId: number; pid: number }];
   /** A worker finished its handshake and takes calls. */
   workerReady: [{ workerId: number; pid: number | undefined }];
-  /** A worker could not start. */
-  workerStartFailed: [{ workerId: number; error: WorkerStartError }];
+  /** A worker could not start; the next start waits `retryInMs`. (A worker the pool stopped itself before it was ready is no failure.) */
+  workerStartFailed: [{ workerId: number; error: WorkerStartError; failuresInARow: number; retryInMs: number }];
   /** A worker's process ended, and why. */
   workerExit: [{ workerId: number; pid: number | undefined; reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }];
   /** A worker is being retired and replaced; for thresholds, with what was measured. */
@@ -53,9 +63,9 @@ export interface PoolEvents {
   health: [HealthReport];
   /** An @idempotent call whose worker crashed is being tried on another worker. */
   retry: [{ method: string; attempt: number; workerId: number; pid: number | undefined }];
-  /** Workers failed too often: the pool stopped starting them until `retryAt`. */
-  circuitOpen: [{ failures: number; windowMs: number; retryAt: Date; lastFailure: string }];
-  /** A probe call succeeded after a crash storm: the pool works normally again. */
+  /** Most calls failed: the pool fails calls at once and starts no worker until `retryAt`. */
+  circuitOpen: [{ failures: number; calls: number; windowMs: number; retryAt: Date; lastFailure: string }];
+  /** A probe call succeeded after the breaker opened: the pool works normally again. */
   circuitClose: [];
 }
 
@@ -77,8 +87,10 @@ export interface PoolStats {
   readonly queued: number;
   /** Calls running on a worker. */
   readonly running: number;
-  /** The crash-storm breaker: closed is normal. */
-  readonly circuit: 'closed' | 'open' | 'half-open';
+  /** The call breaker: closed is normal. */
+  readonly circuit: BreakerState;
+  /** What the breaker counts now: calls that reached a worker within its window, and how many failed. */
+  readonly callWindow: { readonly calls: number; readonly failures: number };
   readonly totals: {
     readonly calls: number;
     readonly workersStarted: number;
@@ -93,8 +105,6 @@ export interface PoolStats {
 type PoolState = 'open' | 'draining' | 'closed';
 
 const MIB = 1024 * 1024;
-const RESTART_BACKOFF_MIN_MS = 100;
-const RESTART_BACKOFF_MAX_MS = 30_000;
 
 export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly service: ServiceDescriptor;
@@ -102,21 +112,19 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #pipeHome: string | undefined;
   readonly #isolation: PoolIsolation;
   readonly #workers = new Set<WorkerProcess>();
-  readonly #queue: PendingCall[] = [];
-  #queueHead = 0;
+  readonly #queue = new CallQueue();
+  readonly #breaker: CircuitBreaker | undefined;
+  readonly #starts: StartGovernor;
+  readonly #recycler: Recycler;
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
-  #failedStartsInARow = 0;
-  #restartTimer: NodeJS.Timeout | undefined;
-  readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
-  #monitorTimer: NodeJS.Timeout | undefined;
-  #sampling = false;
+  /** create(): settles once minPoolSize workers are ready, or on the first start failure. */
+  #startup: { resolve: () => void; reject: (error: WorkerStartError) => void } | undefined;
+  #startTimer: NodeJS.Timeout | undefined;
   #growScheduled = false;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
-  readonly #breaker: CircuitBreaker | undefined;
-  readonly #failuresRecorded = new WeakSet<WorkerProcess>();
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
     super();
@@ -125,8 +133,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#pipeHome = pipeHome;
     this.#isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });
     this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
-    this.#monitorTimer = setInterval(() => void this.#sampleAll(), config.monitorIntervalMs);
-    this.#monitorTimer.unref();
+    this.#starts = new StartGovernor(config.maxConcurrentStarts);
+    this.#recycler = new Recycler(config, {
+      workers: () => this.#workers,
+      recycle: (worker, reason, trigger) => this.#recycle(worker, reason, trigger),
+      measured: (worker, sample) => {
+        this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
+      },
+    });
   }
 
   /**
@@ -150,7 +164,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     const pool = new ProcessPool(service, resolved, await platform.createPipeHome(resolved.pipeNamePrefix));
     try {
-      await Promise.all(Array.from({ length: resolved.minPoolSize }, () => pool.#spawn()));
+      await pool.#warmUp();
     } catch (error) {
       await pool.close();
       throw error;
@@ -174,12 +188,19 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         reject(new CallAbortedError(method.name, false, signal.reason));
         return;
       }
-      if (this.#breaker !== undefined && this.#breaker.decide() === 'reject') {
+      const decision = this.#breaker?.decide() ?? 'pass';
+      if (decision === 'reject') {
         reject(this.#circuitOpenError(method.name));
         return;
       }
       this.#totals.calls++;
-      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject);
+      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
+      call.probe = decision === 'probe';
+      const cannotStart = this.#cannotStart(method.name);
+      if (cannotStart !== undefined) {
+        call.settle(cannotStart);
+        return;
+      }
       if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
       const worker = this.#idleWorker();
       if (worker !== undefined) {
@@ -188,7 +209,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#growSoon();
         return;
       }
-      if (this.#queueLength >= this.config.maxQueueLength) {
+      if (this.#queue.length >= this.config.maxQueueLength) {
         call.settle(new QueueFullError(method.name, this.config.maxQueueLength));
         return;
       }
@@ -206,7 +227,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       if (w.current !== undefined) running++;
       workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample });
     }
-    return { workers, queued: this.#queueLength, running, circuit: this.#breaker?.state ?? 'closed', totals: { ...this.#totals } };
+    return {
+      workers, queued: this.#queue.length, running,
+      circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
+      totals: { ...this.#totals },
+    };
   }
 
   /**
@@ -224,14 +249,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   async #close(): Promise<void> {
     this.#state = 'draining';
-    if (this.#queueLength > 0 || [...this.#workers].some((w) => w.current !== undefined)) {
+    if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined)) {
       await new Promise<void>((resolve) => { this.#drained = resolve; });
     }
     this.#state = 'closed';
-    clearTimeout(this.#restartTimer);
-    clearInterval(this.#monitorTimer);
-    for (const timer of this.#lifetimeTimers.values()) clearTimeout(timer);
-    this.#lifetimeTimers.clear();
+    clearTimeout(this.#startTimer);
+    this.#recycler.close();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
     this.#isolation.close();
     await platform.removePipeHome(this.#pipeHome);
@@ -239,48 +262,29 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   // ---- scheduling -----------------------------------------------------------------------------
 
-  get #queueLength(): number {
-    return this.#queue.length - this.#queueHead;
-  }
-
-  #dequeue(): PendingCall | undefined {
-    while (this.#queueHead < this.#queue.length) {
-      const call = this.#queue[this.#queueHead]!;
-      this.#queue[this.#queueHead++] = undefined as unknown as PendingCall;
-      if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-        this.#queue.splice(0, this.#queueHead);
-        this.#queueHead = 0;
-      }
-      if (!call.settled) return call;
-    }
-    return undefined;
-  }
-
   #idleWorker(): WorkerProcess | undefined {
     for (const w of this.#workers) {
-      if (w.state === 'idle' && w.retireAfterCall === undefined) return w;
+      if (w.state === 'idle') return w;
     }
     return undefined;
   }
 
   /** Hands queued calls to idle workers, oldest call first. */
   #pump(): void {
-    while (this.#queueLength > 0) {
+    while (this.#queue.length > 0) {
       const worker = this.#idleWorker();
       if (worker === undefined) break;
-      const call = this.#dequeue();
-      if (call === undefined) break;
-      worker.run(call);
+      worker.run(this.#queue.shift()!);
     }
     this.#checkDrained();
   }
 
-  /** Workers that count toward the pool's size: alive and not on their way out. */
+  /** Workers that count toward the pool's size: starting or serving, not on their way out. */
   #liveCount(except?: WorkerProcess): { live: number; busy: number } {
     let live = 0;
     let busy = 0;
     for (const w of this.#workers) {
-      if (w === except || w.state === 'exited' || w.state === 'stopping' || w.retireAfterCall !== undefined) continue;
+      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy')) continue;
       live++;
       if (w.state === 'busy') busy++;
     }
@@ -291,52 +295,26 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * Starts workers up to what is wanted, never past maxPoolSize: one per busy worker and per
    * queued call, plus spareWorkers idle ones ready to take the next call at once (so a crash or
    * a timeout never makes the next caller wait for a process to start), and at least minPoolSize.
+   * The start governor says how many may start now; the rest follow as starts finish, or when a
+   * failed start's backoff is over.
    */
   #grow(): void {
-    if (this.#state === 'closed' || this.#restartTimer !== undefined) return;
+    if (this.#state === 'closed' || this.#startTimer !== undefined) return;
     if (this.#breaker !== undefined && !this.#breaker.allowsSpawning) return;
     const counts = this.#liveCount();
     const { busy } = counts;
     let { live } = counts;
     const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
     const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
-    const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queueLength + spare));
-    for (; live < wanted; live++) {
-      this.#spawn().catch(() => { /* reported through #onStartFailed */ });
+    const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare));
+    for (let slots = this.#starts.slots(); live < wanted && slots > 0; live++, slots--) this.#spawn();
+    if (live < wanted && this.#starts.waitMs > 0) {
+      this.#startTimer = setTimeout(() => {
+        this.#startTimer = undefined;
+        this.#grow();
+      }, this.#starts.waitMs);
+      this.#startTimer.unref();
     }
-  }
-
-  #abort(call: PendingCall, reason: unknown): void {
-    if (call.settled) return;
-    this.#totals.aborted++;
-    const worker = call.runningOn;
-    call.settle(new CallAbortedError(call.method.name, worker !== undefined, reason));
-    // A running call cannot be interrupted: only killing its worker stops it.
-    worker?.kill('cancelled');
-    this.#checkDrained();
-  }
-
-  #circuitOpenError(method: string): CircuitOpenError {
-    const b = this.#breaker!;
-    return new CircuitOpenError({ method, failures: b.options.failures, windowMs: b.options.windowMs, retryAt: b.retryAt, lastFailure: b.lastFailure, stderrTail: b.lastStderr });
-  }
-
-  /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
-  #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
-    // Count the crash before deciding: the one that opens the breaker must not be retried.
-    this.#recordCrash(worker, error.signal !== null ? `died of ${error.signal}` : `exited with code ${error.exitCode}`);
-    const mayRetry = call.method.idempotent === true && call.attempts <= this.config.maxRetries
-      && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
-    if (!mayRetry) {
-      call.settle(error);
-      return;
-    }
-    this.#totals.retries++;
-    this.config.logger.warn(`retrying "${call.method.name}" (@idempotent) on another worker: ${error.message}`);
-    this.emit('retry', { method: call.method.name, attempt: call.attempts + 1, workerId: worker.workerId, pid: worker.pid });
-    // First in line: it was the oldest call when it was sent.
-    if (this.#queueHead > 0) this.#queue[--this.#queueHead] = call;
-    else this.#queue.unshift(call);
   }
 
   /**
@@ -353,9 +331,98 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     });
   }
 
-  /** Spawns a worker; the promise settles when it is ready or has failed to start. */
-  #spawn(): Promise<void> {
+  #warmUp(): Promise<void> {
+    if (this.config.minPoolSize === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#startup = { resolve, reject };
+      this.#grow();
+    });
+  }
+
+  #abort(call: PendingCall, reason: unknown): void {
+    if (call.settled) return;
+    this.#totals.aborted++;
+    const worker = call.runningOn;
+    this.#queue.remove(call);
+    call.settle(new CallAbortedError(call.method.name, worker !== undefined, reason));
+    // A running call cannot be interrupted: only killing its worker stops it.
+    worker?.kill('cancelled');
+    this.#checkDrained();
+  }
+
+  // ---- failure policy -------------------------------------------------------------------------
+
+  /**
+   * Every call passes here once, as it settles: the breaker counts the calls that reached a
+   * worker. A retried @idempotent call settles once, so a poison input counts once, however many
+   * workers it crashed.
+   */
+  readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
+    const breaker = this.#breaker;
+    if (breaker === undefined) return;
+    const reachedWorker = call.attempts > 0;
+    if (reachedWorker && (error === undefined || error instanceof RemoteError || error instanceof ValidationError)) {
+      if (breaker.success() === 'closed') {
+        this.config.logger.warn('a probe call succeeded: the circuit breaker closed, workers start again');
+        this.emit('circuitClose');
+        this.#growSoon();
+      }
+    } else if (reachedWorker && (error instanceof WorkerCrashedError || error instanceof CallTimeoutError || error instanceof ProtocolError)) {
+      if (breaker.failure(describeFailure(call, error), call.lastWorker?.stderrTail ?? '') === 'opened') this.#onCircuitOpened();
+    } else if (call.probe) {
+      // Aborted, refused or never sent: it says nothing about the workers; let another call probe.
+      breaker.probeInconclusive();
+    }
+  };
+
+  #onCircuitOpened(): void {
+    const trip = this.#breaker!.trip!;
+    this.config.logger.error(`${trip.failures} of the last ${trip.calls} calls failed within ${trip.windowMs} ms (last: ${trip.lastFailure}): calls fail at once and no worker starts until ${trip.retryAt.toISOString()}`);
+    this.emit('circuitOpen', { failures: trip.failures, calls: trip.calls, windowMs: trip.windowMs, retryAt: trip.retryAt, lastFailure: trip.lastFailure });
+    for (const call of this.#queue.drain()) call.settle(this.#circuitOpenError(call.method.name));
+    this.#checkDrained();
+  }
+
+  #circuitOpenError(method: string): CircuitOpenError {
+    const trip = this.#breaker!.trip!;
+    return new CircuitOpenError({ method, ...trip });
+  }
+
+  /** While no worker of the pool can start and the next try is not due, the error a call fails with at once. */
+  #cannotStart(method: string): WorkerStartError | undefined {
+    const last = this.#starts.lastError;
+    if (last === undefined || this.#starts.waitMs === 0 || this.#liveCount().live > 0) return undefined;
+    const why = last.message.replace(/^\[process-sandbox\] /, '').split('\n--- worker stderr')[0];
+    return new WorkerStartError(`"${method}" was not run: no worker of this pool can start (${this.#starts.failuresInARow} failed in a row; the next try is at ${this.#starts.nextAttemptAt.toISOString()}). The last one: ${why}`,
+      { stderrTail: last.stderrTail, remote: last.remote, cause: last });
+  }
+
+  /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
+  #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
+    const idempotent = call.method.idempotent === true;
+    const mayRetry = idempotent && call.attempts <= this.config.maxRetries
+      && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
+    if (!mayRetry) {
+      // Every worker it was tried on died of it: say so, and try it on no more.
+      const poisonous = idempotent && call.attempts > 1 && call.attempts > this.config.maxRetries;
+      call.settle(!poisonous ? error : new WorkerCrashedError({
+        workerId: error.workerId, pid: error.pid, exitCode: error.exitCode, signal: error.signal, method: error.method, lastHealth: error.lastHealth, attempts: error.attempts, poisonous,
+      }));
+      return;
+    }
+    this.#totals.retries++;
+    this.config.logger.warn(`retrying "${call.method.name}" (@idempotent) on another worker: ${error.message}`);
+    this.emit('retry', { method: call.method.name, attempt: call.attempts + 1, workerId: worker.workerId, pid: worker.pid });
+    // First in line: it was the oldest call when it was sent.
+    this.#queue.pushFront(call);
+  }
+
+  // ---- workers --------------------------------------------------------------------------------
+
+  /** Spawns a worker; the pool hears of its start through #onReady or #onStartFailed. */
+  #spawn(): void {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
+      spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
       lost: (w, call, error) => this.#onLost(w, call, error),
       exited: (w, info) => this.#onExited(w, info),
@@ -367,141 +434,107 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     });
     this.#workers.add(worker);
     this.#totals.workersStarted++;
-    const started = worker.start();
-    this.emit('workerStart', { workerId: worker.workerId, pid: worker.pid });
-    started.then(() => this.#onReady(worker), (error: unknown) => this.#onStartFailed(worker, error as WorkerStartError));
-    return started;
+    this.#starts.begin();
+    worker.start().then(() => this.#onReady(worker), (error: unknown) => this.#onStartFailed(worker, error as WorkerStartError));
   }
 
   #onReady(worker: WorkerProcess): void {
-    this.#failedStartsInARow = 0;
+    this.#starts.succeeded();
     this.config.logger.debug(`${worker.label} is ready`);
     this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid });
-    const timer = setTimeout(() => this.#recycle(worker, 'lifetime'), worker.limits.lifetimeMs);
-    timer.unref();
-    this.#lifetimeTimers.set(worker, timer);
     if (this.#state === 'closed') return;
+    this.#recycler.watch(worker);
+    if (this.#startup !== undefined && this.#readyCount() >= this.config.minPoolSize) {
+      this.#startup.resolve();
+      this.#startup = undefined;
+    }
     this.#pump();
+    // Starts held back by maxConcurrentStarts may go now.
+    this.#grow();
+  }
+
+  #readyCount(): number {
+    let ready = 0;
+    for (const w of this.#workers) if (w.state === 'idle' || w.state === 'busy') ready++;
+    return ready;
   }
 
   #onStartFailed(worker: WorkerProcess, error: WorkerStartError): void {
-    this.config.logger.error(error.message, { workerId: worker.workerId });
-    this.emit('workerStartFailed', { workerId: worker.workerId, error });
-    // With no worker left to run them, queued calls would wait forever: fail them with the reason.
+    if (worker.stopRequested) {
+      // Stopped by close() or recycling before it was ready: an ordinary end, not a failure.
+      this.#starts.cancelled();
+      return;
+    }
+    const retryInMs = this.#starts.failed(error);
+    const failuresInARow = this.#starts.failuresInARow;
+    this.config.logger.error(`${error.message}${failuresInARow > 1 ? `\n(${failuresInARow} starts failed in a row)` : ''}; the next start waits ${retryInMs} ms`, { workerId: worker.workerId });
+    this.emit('workerStartFailed', { workerId: worker.workerId, error, failuresInARow, retryInMs });
+    if (this.#startup !== undefined) {
+      this.#startup.reject(error);
+      this.#startup = undefined;
+    }
+    // With no worker left to run them, queued calls would wait for starts that fail: fail them
+    // with the reason.
     if (this.#liveCount(worker).live === 0) {
-      for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) call.settle(error);
+      for (const call of this.#queue.drain()) call.settle(this.#cannotStart(call.method.name) ?? error);
       this.#checkDrained();
     }
+    this.#grow();
   }
 
   #onIdle(worker: WorkerProcess): void {
-    if (this.#breaker !== undefined && this.#breaker.state !== 'closed' && this.#breaker.success()) {
-      this.config.logger.warn('a probe call succeeded: workers start again');
-      this.emit('circuitClose');
-    }
-    if (worker.retireAfterCall === undefined && worker.lastCallThrew && this.config.recycleOnError) {
-      this.#recycle(worker, 'error');
-    } else if (worker.retireAfterCall === undefined && worker.callsServed >= worker.limits.calls) {
-      this.#recycle(worker, 'calls');
-    } else if (worker.retireAfterCall !== undefined) {
-      void worker.stop('recycle');
+    if (worker.state === 'idle') {
+      const reason = this.#recycler.afterCall(worker);
+      if (reason !== undefined) this.#recycle(worker, reason);
     }
     this.#pump();
   }
 
   #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
-    if (worker.retireAfterCall !== undefined || worker.state === 'stopping' || worker.state === 'exited') return;
-    worker.retireAfterCall = reason;
+    if (worker.state !== 'idle' && worker.state !== 'busy') return;
     this.#totals.recycles++;
     const why = trigger !== undefined ? `${trigger.what} ${trigger.measured} over its threshold of ${trigger.limit}`
       : reason === 'calls' ? `served ${worker.callsServed} calls`
       : reason === 'error' ? 'its implementation threw (recycleOnError)' : 'reached its lifetime';
     this.config.logger.info(`recycling ${worker.label}: ${why}`, { workerId: worker.workerId, pid: worker.pid, reason });
     this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
-    // The replacement starts first; the old worker takes no more calls and leaves once its
-    // current call is done. (A retiring worker that went on serving until its replacement was
+    // The old worker takes no more calls and leaves once its current call is done; its
+    // replacement starts now. (A retiring worker that went on serving until its replacement was
     // ready would never stall the queue, but could serve far past the threshold, which is what
     // recycling exists to prevent.)
+    worker.retire();
     this.#grow();
-    if (worker.state === 'idle') void worker.stop('recycle');
   }
 
   #onExited(worker: WorkerProcess, info: { reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }): void {
     this.#workers.delete(worker);
-    clearTimeout(this.#lifetimeTimers.get(worker));
-    this.#lifetimeTimers.delete(worker);
+    this.#recycler.forget(worker);
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
-    if (info.reason === 'start-failed') this.#failedStartsInARow++;
-    if (info.reason === 'crash' || info.reason === 'protocol' || info.reason === 'start-failed') {
-      this.#recordCrash(worker, info.reason === 'start-failed' ? 'could not start' : info.signal ? `died of ${info.signal}` : `exited with code ${info.exitCode}`);
-    }
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
     this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
     this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
     if (this.#state === 'closed') return;
     this.#pump();
-    if (info.reason === 'start-failed' && this.#failedStartsInARow > 0) {
-      this.#scheduleRestart();
-    } else {
-      this.#growSoon();
-    }
-  }
-
-  /** Feeds a worker's failure to the breaker, once per worker. */
-  #recordCrash(worker: WorkerProcess, how: string): void {
-    if (this.#failuresRecorded.has(worker)) return;
-    this.#failuresRecorded.add(worker);
-    this.#recordFailure(`${worker.label} ${how}`, worker.stderrTail);
-  }
-
-  #recordFailure(description: string, stderrTail: string): void {
-    if (this.#breaker === undefined || !this.#breaker.failure(description, stderrTail)) return;
-    const { failures, windowMs } = this.#breaker.options;
-    this.config.logger.error(`${failures} workers failed within ${windowMs} ms (last: ${description}): no more workers start until ${this.#breaker.retryAt.toISOString()}`);
-    this.emit('circuitOpen', { failures, windowMs, retryAt: this.#breaker.retryAt, lastFailure: description });
-    for (let call = this.#dequeue(); call !== undefined; call = this.#dequeue()) call.settle(this.#circuitOpenError(call.method.name));
-    this.#checkDrained();
-  }
-
-  /**
-   * Measures every worker from outside (so a hung worker is measured too), reports it, and
-   * recycles those over a threshold. A busy one finishes its call first.
-   */
-  async #sampleAll(): Promise<void> {
-    if (this.#sampling || this.#state === 'closed') return;
-    this.#sampling = true;
-    try {
-      const workers = [...this.#workers].filter((w) => w.pid !== undefined && (w.state === 'idle' || w.state === 'busy'));
-      const samples = await Promise.all(workers.map((w) => platform.sampleResources(w.pid!).catch(() => undefined)));
-      workers.forEach((worker, i) => {
-        const sample = samples[i];
-        if (sample === undefined || worker.state === 'exited') return;
-        worker.lastSample = sample;
-        this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
-        const crossed = limitCrossed(sample, worker.limits);
-        if (crossed !== undefined) this.#recycle(worker, crossed.reason, crossed);
-      });
-    } finally {
-      this.#sampling = false;
-    }
-  }
-
-  /** After failed starts, wait (doubling) before trying again, so a broken worker is not respawned in a tight loop. */
-  #scheduleRestart(): void {
-    if (this.#restartTimer !== undefined) return;
-    const delay = Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MIN_MS * 2 ** (this.#failedStartsInARow - 1));
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined;
-      this.#grow();
-    }, delay);
-    this.#restartTimer.unref();
+    // #grow asks the start governor, so a failed start is not retried before its backoff.
+    this.#growSoon();
   }
 
   #checkDrained(): void {
-    if (this.#drained === undefined || this.#queueLength > 0) return;
+    if (this.#drained === undefined || this.#queue.length > 0) return;
     for (const w of this.#workers) if (w.current !== undefined) return;
     const done = this.#drained;
     this.#drained = undefined;
     done();
   }
+}
+
+/** The breaker's account of a failed call, for logs and CircuitOpenError. */
+function describeFailure(call: PendingCall, error: WorkerCrashedError | CallTimeoutError | ProtocolError): string {
+  const where = call.lastWorker?.label ?? 'a worker';
+  if (error instanceof WorkerCrashedError) {
+    const how = error.signal !== null ? `died of ${error.signal}` : error.exitCode !== null ? `exited with code ${error.exitCode}` : 'closed its pipe';
+    return `${where} ${how} running "${call.method.name}"`;
+  }
+  if (error instanceof CallTimeoutError) return `"${call.method.name}" timed out after ${error.timeoutMs} ms on ${where}`;
+  return `${where} broke the protocol running "${call.method.name}"`;
 }

@@ -19,7 +19,11 @@ import { jitteredLimits, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 
-export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'exited';
+/**
+ * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
+ * worker takes a call; a retiring one counts no longer toward the pool's size.
+ */
+export type WorkerState = 'starting' | 'idle' | 'busy' | 'retiring' | 'stopping' | 'exited';
 
 /** Why a worker's process ended. */
 export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed' | 'cancelled';
@@ -31,7 +35,9 @@ export interface ExitInfo {
 }
 
 export interface WorkerEvents {
-  /** The worker finished its call and can take another. */
+  /** The process exists: its pid is known. */
+  spawned(worker: WorkerProcess): void;
+  /** The worker finished its call (it is idle, or retiring and now stopping). */
   idle(worker: WorkerProcess): void;
   /** The process died with a call it had been sent; the pool settles it (or retries it, if idempotent). */
   lost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void;
@@ -55,8 +61,6 @@ export class WorkerProcess implements WorkerRef {
   lastHealth: WorkerHealthData | undefined;
   /** Whether the last call ended with the implementation throwing. */
   lastCallThrew = false;
-  /** Set when the worker should retire once its current call is done. */
-  retireAfterCall: string | undefined;
   /** The last measurement the parent took of this process from outside. */
   lastSample: ResourceSample | undefined;
   /** This worker's (jittered) recycle thresholds. */
@@ -113,6 +117,11 @@ export class WorkerProcess implements WorkerRef {
     return this.#current;
   }
 
+  /** Whether the pool stopped it on purpose (shutdown, recycling): its end is no failure. */
+  get stopRequested(): boolean {
+    return this.#killReason === 'shutdown' || this.#killReason === 'recycle';
+  }
+
   /** Resolves when the process has exited, with why. */
   get exited(): Promise<ExitInfo> {
     return this.#exited;
@@ -147,12 +156,13 @@ export class WorkerProcess implements WorkerRef {
     const timeoutMs = call.method.timeoutMs ?? this.#config.methodCallTimeoutMs;
     this.state = 'busy';
     this.#current = call;
-    call.attempts++;
     call.runningOn = this;
     const id = ++this.#currentId;
     this.#channel!.socket.ref();
     try {
       this.#channel!.send([Kind.Call, id, call.method.id, call.args]);
+      call.attempts++;
+      call.lastWorker = this;
     } catch (error) {
       // The arguments could not be encoded; nothing was sent, the worker is still good.
       this.#finishCall();
@@ -164,6 +174,15 @@ export class WorkerProcess implements WorkerRef {
     this.#deadline = now + timeoutMs;
     this.#deadlineTimeoutMs = timeoutMs;
     if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);
+  }
+
+  /**
+   * Takes the worker out of service: an idle (or starting) one stops now, a busy one finishes
+   * its call first (state 'retiring'), then stops.
+   */
+  retire(): void {
+    if (this.state === 'busy') this.state = 'retiring';
+    else if (this.state === 'idle' || this.state === 'starting') void this.stop('recycle');
   }
 
   /** Asks the worker to exit after its current call; SIGTERM, then SIGKILL, if it takes too long. */
@@ -227,6 +246,7 @@ export class WorkerProcess implements WorkerRef {
     }
     this.#child = child;
     if (child.pid !== undefined) {
+      this.#events.spawned(this);
       const isolation = this.#isolation;
       this.#adopted = Promise.resolve().then(() => isolation.adopt(child));
       this.#adopted.catch((error: unknown) => {
@@ -359,6 +379,8 @@ export class WorkerProcess implements WorkerRef {
         this.#onHealth(message[1]);
         return;
       case Kind.Ready:
+        // Killed while starting (a start timeout): its ready comes too late to matter.
+        if (this.state === 'stopping') return;
         if (this.state !== 'starting' || this.#settleStart === undefined) {
           this.#onViolation('a second ready message');
           return;
@@ -414,6 +436,7 @@ export class WorkerProcess implements WorkerRef {
     if (this.#current !== undefined) this.#current.runningOn = undefined;
     this.#current = undefined;
     if (this.state === 'busy') this.state = 'idle';
+    else if (this.state === 'retiring') void this.stop('recycle');
     this.#channel?.socket.unref();
   }
 
@@ -462,7 +485,7 @@ export class WorkerProcess implements WorkerRef {
   #kill(reason: ExitReason): void {
     this.#killReason ??= reason;
     // Doomed: it must take no new call between now and its exit.
-    if (this.state === 'idle' || this.state === 'busy') this.state = 'stopping';
+    if (this.state !== 'stopping' && this.state !== 'exited') this.state = 'stopping';
     if (this.#child === undefined) {
       this.#markExited({ reason: this.#killReason, exitCode: null, signal: null });
       return;

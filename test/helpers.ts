@@ -11,6 +11,7 @@ export const paths = {
   testService: here('./.generated/js/workers/test-service.js'),
   broken: here('./.generated/js/workers/broken.js'),
   throwsAtImport: here('./.generated/js/workers/throws-at-import.js'),
+  unreliableStart: here('./.generated/js/workers/unreliable-start.js'),
   versioned: here('./.generated/js/workers/versioned.js'),
   versionedV1Client: here('./.generated/js/.generated/versions/v1/IVersioned.client.js'),
   versionedV2Worker: here('./.generated/js/.generated/versions/v2/IVersioned.worker.js'),

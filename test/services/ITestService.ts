@@ -53,4 +53,10 @@ export interface ITestService {
   spawnGrandchild(): number;
   /** Writes a line to stdout and one to stderr. */
   chatter(text: string): number;
+  /** Segfaults in native code while `flagFile` exists (a fault that is later fixed); else returns the worker's pid. */
+  crashWhileFlagged(flagFile: string): number;
+  /** Appends `id` as a line to `file` and returns it: proves which calls ran, and how often. */
+  mark(file: string, id: number): number;
+  /** Blocks the worker's event loop for good after returning (it cannot read a shutdown request), but leaves SIGTERM's default. */
+  block(): number;
 }

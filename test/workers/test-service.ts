@@ -1,6 +1,6 @@
 /** The implementation of ITestService that tests run in workers. */
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, openSync, readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
@@ -73,6 +73,15 @@ export class TestService implements ITestService {
     return process.pid;
   }
   chatter(text: string): number { console.log(`out: ${text}`); console.error(`err: ${text}`); return text.length; }
+  crashWhileFlagged(flagFile: string): number {
+    if (existsSync(flagFile)) crashNatively();
+    return process.pid;
+  }
+  mark(file: string, id: number): number { appendFileSync(file, `${id}\n`); return id; }
+  block(): number {
+    setImmediate(() => { for (;;) { /* spin */ } });
+    return process.pid;
+  }
 }
 
 export default TestService;
