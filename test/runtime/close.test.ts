@@ -53,18 +53,16 @@ describe('close()', () => {
     expect(exits).toEqual([expect.objectContaining({ pid, reason: 'shutdown', signal: 'SIGKILL' })]);
   });
 
-  it('kills a worker that ignores the shutdown request after the grace period', async () => {
-    const c = await testClient({ shutdownGraceMs: 200, methodCallTimeoutMs: 60_000 });
-    const pid = await c.pid();
-    const hung = c.hang();
-    hung.catch(() => {});
-    await new Promise((r) => setTimeout(r, 50));
-    // close drains first: the hung call only ends through its own timeout, so kill it from outside
-    const closing = c.close();
-    process.kill(pid, 'SIGKILL');
-    await closing;
-    await expect(hung).rejects.toMatchObject({ signal: 'SIGKILL' });
+  it('sends SIGTERM to a worker that cannot read the shutdown request, once the grace period is over', async () => {
+    const c = await testClient({ shutdownGraceMs: 300, maxPoolSize: 1, spareWorkers: 0 });
+    const exits: { signal: string | null; reason: string; pid: number | undefined }[] = [];
+    c.pool.on('workerExit', (e) => exits.push(e));
+    // block() returns, then spins: the worker's event loop never reads the shutdown frame
+    const pid = await c.block();
+    const closing = performance.now();
+    await c.close();
+    expect(performance.now() - closing).toBeGreaterThanOrEqual(290);
     expect(isAlive(pid)).toBe(false);
+    expect(exits).toEqual([expect.objectContaining({ pid, reason: 'shutdown', signal: 'SIGTERM' })]);
   });
 });
-
