@@ -1,5 +1,7 @@
 /** Paths, clean-up and process checks shared by the runtime tests. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { ITestServiceClient } from './.generated/js/.generated/services/ITestService.client.js';
@@ -29,7 +31,16 @@ afterEach(async () => {
   const all = [...open];
   open.clear();
   await Promise.allSettled(all.map((c) => c.close()));
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+const tempDirs: string[] = [];
+
+/** A fresh path (nothing there yet) in a directory that is removed after the test. */
+export function tempFile(): string {
+  tempDirs[0] ??= mkdtempSync(join(tmpdir(), 'sandbox-test-'));
+  return join(tempDirs[0], `f${Math.random().toString(16).slice(2)}`);
+}
 
 /** A test-service client, closed after the test. Logs are silent unless a test passes a logger. */
 export async function testClient(config: Partial<PoolConfig> = {}): Promise<ITestServiceClient> {

@@ -2,12 +2,10 @@
  * The failure policy as a new user meets it: every option at its default (but the pool's size),
  * real segfaults in native code (strlen(NULL) through koffi), many callers at once.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CircuitOpenError } from 'process-sandbox';
-import { testClient } from '../helpers.js';
+import { tempFile, testClient } from '../helpers.js';
 
 /** Runs `count` calls with `inFlight` callers; returns how each call ended, by error name or 'ok'. */
 async function crowd(count: number, inFlight: number, call: (i: number) => Promise<unknown>): Promise<Map<number, string>> {
@@ -42,9 +40,8 @@ describe('chaos at defaults', () => {
   }, 120_000);
 
   it('a method that crashes every time: the breaker opens, calls fail fast, few workers start; once fixed, the pool serves again after the cool-down', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sandbox-chaos-'));
-    try {
-      const flag = join(dir, 'broken');
+    {
+      const flag = tempFile();
       writeFileSync(flag, '');
       const c = await testClient({ maxPoolSize: 3 });
       let retryAt = 0;
@@ -65,8 +62,6 @@ describe('chaos at defaults', () => {
       const after = await crowd(200, 64, (i) => c.add(i, 1));
       expect(tally(after.values())).toEqual({ ok: 200 });
       expect(c.pool.stats().circuit).toBe('closed');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -1,19 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { CircuitOpenError, ConfigurationError, RemoteError, WorkerCrashedError } from 'process-sandbox';
-import { testClient, waitFor } from '../helpers.js';
+import { tempFile, testClient, waitFor } from '../helpers.js';
 
-let dir: string | undefined;
-const tempFile = (): string => {
-  dir ??= mkdtempSync(join(tmpdir(), 'sandbox-policy-'));
-  return join(dir, `f${Math.random().toString(16).slice(2)}`);
-};
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
 describe('the call breaker', () => {
   it('counts calls whose implementation threw as calls that went well', async () => {

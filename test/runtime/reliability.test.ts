@@ -1,20 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { CallAbortedError, QueueFullError, WorkerCrashedError } from 'process-sandbox';
-import { testClient, paths, track, waitFor } from '../helpers.js';
+import { tempFile, testClient, paths, track, waitFor } from '../helpers.js';
 import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
 
-let dir: string | undefined;
-const tempFile = (): string => {
-  dir ??= mkdtempSync(join(tmpdir(), 'sandbox-rel-'));
-  return join(dir, `f${Math.random().toString(16).slice(2)}`);
-};
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 const lines = (file: string): number => readFileSync(file, 'utf8').trim().split('\n').length;
 
 describe('bounded queue', () => {

@@ -1,20 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { WorkerStartError, type Logger, type PoolConfig } from 'process-sandbox';
 import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
-import { paths, track, waitFor } from '../helpers.js';
+import { paths, tempFile, track, waitFor } from '../helpers.js';
 
-let dir: string | undefined;
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 /** A flag file which, while it exists, makes every worker start fail (test/workers/unreliable-start.ts). */
 const failFlag = (): string => {
-  dir ??= mkdtempSync(join(tmpdir(), 'sandbox-starts-'));
-  const flag = join(dir, 'fail');
+  const flag = tempFile();
   writeFileSync(flag, '');
   return flag;
 };
