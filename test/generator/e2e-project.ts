@@ -24,6 +24,8 @@ export const STRICT: ts.CompilerOptions = {
   noUnusedParameters: true,
   verbatimModuleSyntax: true,
   isolatedModules: true,
+  // Generated code must run under Node's type stripping (`node app.ts`) as it is.
+  erasableSyntaxOnly: true,
   skipLibCheck: true,
   types: ['node'],
   typeRoots: [join(root, 'node_modules/@types')],
@@ -39,11 +41,11 @@ export interface BuiltProject {
  * Copies `sources` (absolute paths) into a fresh project, generates from `input` (a base name of
  * one of them) into `gen/`, adds `extra` files (name → text), and compiles the lot to `dist/`.
  * Fails the calling test on any diagnostic of sandbox-gen (warnings listed in `allowWarnings`
- * aside) or of tsc.
+ * aside) or of tsc. `compilerOptions` override STRICT.
  */
 export async function buildProject(
   sources: readonly string[], input: string, extra: Record<string, string> = {},
-  options: Partial<GenerateOptions> & { allowWarnings?: readonly string[] } = {},
+  options: Partial<GenerateOptions> & { allowWarnings?: readonly string[]; compilerOptions?: ts.CompilerOptions } = {},
 ): Promise<BuiltProject> {
   const dir = tempDir('sandbox-gen-e2e-');
   mkdirSync(join(dir, 'node_modules'));
@@ -52,13 +54,13 @@ export async function buildProject(
   for (const source of sources) copyFileSync(source, join(dir, basename(source)));
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
 
-  const { allowWarnings = [], ...generateOptions } = options;
+  const { allowWarnings = [], compilerOptions = {}, ...generateOptions } = options;
   const result = await generate({ input: join(dir, input), outDir: join(dir, 'gen'), ...generateOptions });
   expect(result.diagnostics.filter((d) => !allowWarnings.includes(d.id))).toEqual([]);
   await writeGenerated(result);
 
   const files = [...sources.map((s) => join(dir, basename(s))), ...Object.keys(extra).map((n) => join(dir, n)), ...result.files.map((f) => f.path)];
-  const program = ts.createProgram(files, { ...STRICT, outDir: join(dir, 'dist'), rootDir: dir });
+  const program = ts.createProgram(files, { ...STRICT, ...compilerOptions, outDir: join(dir, 'dist'), rootDir: dir });
   const emitted = program.emit();
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
   const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' });
