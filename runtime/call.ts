@@ -22,13 +22,17 @@ export class PendingCall {
   /** The worker running it, while one is. */
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
   #cleanup: (() => void) | undefined;
+  readonly method: MethodDescriptor;
+  readonly args: unknown[];
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: Error) => void;
 
-  constructor(
-    readonly method: MethodDescriptor,
-    readonly args: unknown[],
-    private readonly resolve: (value: unknown) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
+  constructor(method: MethodDescriptor, args: unknown[], resolve: (value: unknown) => void, reject: (error: Error) => void) {
+    this.method = method;
+    this.args = args;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
 
   /** Runs `onAbort` when `signal` aborts; the listener goes when the call settles. */
   watch(signal: AbortSignal, onAbort: () => void): void {
@@ -41,7 +45,7 @@ export class PendingCall {
     this.settled = true;
     this.runningOn = undefined;
     this.#cleanup?.();
-    if (error !== undefined) this.reject(error);
-    else this.resolve(value);
+    if (error !== undefined) this.#reject(error);
+    else this.#resolve(value);
   }
 }
