@@ -23,6 +23,7 @@ import { limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-p
 import { PendingCall, type CallOptions } from './call.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
+import { typeStrippingArgs } from './type-stripping.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -141,6 +142,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     const config = resolveConfig(options);
     let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
+    resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv] };
     const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
     if (ceiling !== undefined && resolved.maxMemoryMB * MIB > ceiling) {
       // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
