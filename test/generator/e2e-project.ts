@@ -10,11 +10,16 @@ import { generate, type GenerateOptions } from '../../generator/generate.js';
 import { writeGenerated } from '../../generator/write.js';
 import { root, tempDir } from './fixtures.js';
 
-export const STRICT: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+/**
+ * The strictest options a user may compile with, as a tsconfig.json's compilerOptions, so that
+ * every TypeScript the tests compile with (the project's own through its API, other majors
+ * through their tsc) reads the same text.
+ */
+export const STRICT_JSON = {
+  target: 'ES2022',
+  lib: ['ES2023', 'ESNext.Disposable'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
   strict: true,
   exactOptionalPropertyTypes: true,
   noUncheckedIndexedAccess: true,
@@ -29,7 +34,9 @@ export const STRICT: ts.CompilerOptions = {
   skipLibCheck: true,
   types: ['node'],
   typeRoots: [join(root, 'node_modules/@types')],
-};
+} as const;
+
+export const STRICT: ts.CompilerOptions = ts.convertCompilerOptionsFromJson(STRICT_JSON, root).options;
 
 export interface BuiltProject {
   readonly dir: string;
