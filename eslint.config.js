@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'test/.generated/**', 'bench/.generated/**', 'samples/**/generated/**', 'samples/**/dist/**', '**/node_modules/**', 'coverage/**'],
+    ignores: ['dist/**', 'generator/dist/**', 'node_modules/**', 'test/.generated/**', 'bench/.generated/**', 'samples/**/generated/**', 'samples/**/dist/**', '**/node_modules/**', 'coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -12,7 +12,7 @@ export default defineConfig({
       { find: /^process-sandbox$/, replacement: here('./dist/runtime/index.js') },
       { find: /^process-sandbox\/worker$/, replacement: here('./dist/worker-template/index.js') },
       { find: /^process-sandbox\/codec$/, replacement: here('./dist/runtime/codec.js') },
-      { find: /^process-sandbox\/generator$/, replacement: here('./dist/generator/index.js') },
+      { find: /^process-sandbox-gen$/, replacement: here('./generator/dist/index.js') },
     ],
   },
   test: {

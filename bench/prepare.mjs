@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const root = here('..');
-const cli = here('../dist/generator/cli.js');
+const cli = here('../generator/dist/cli.js');
 const out = here('./.generated');
 
 /** Where the compiled files land, for the scripts that import them. */

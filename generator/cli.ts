@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .version(generatorVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print this help')
     .addHelpText('after', '\nExit codes: 0 done or fresh, 1 diagnostics or stale files (--check), 2 usage or I/O error.'
-      + '\nDocs: docs/build-integration.md, docs/diagnostics.md, docs/supported-types.md in the process-sandbox package.')
+      + '\nDocs: docs/build-integration.md, docs/diagnostics.md, docs/supported-types.md in the process-sandbox repository.')
     .showHelpAfterError('(run sandbox-gen --help for usage)')
     .exitOverride();
   try {

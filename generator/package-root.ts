@@ -1,7 +1,7 @@
 /**
- * The package's own folder, found by walking up from this module to the nearest package.json.
- * The same code then finds `templates/` and the version whether it runs compiled from
- * dist/generator/ or from source in generator/.
+ * The generator package's own folder (process-sandbox-gen), found by walking up from this module
+ * to the nearest package.json, and its templates. The same code finds them whether it runs
+ * compiled from generator/dist/ (or an installed package's dist/) or from source in generator/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,12 @@ export function generatorVersion(): string {
   return version;
 }
 
+/**
+ * Compiled, the templates are beside the modules, in dist/templates (the build copies them there,
+ * since npm packs only the package's own folder); run from source, as the tests do, they are the
+ * repository's top-level templates/.
+ */
 export function templatesDir(): string {
-  return join(packageRoot(), 'templates');
+  const here = import.meta.url;
+  return fileURLToPath(new URL(here.endsWith('.ts') ? '../templates/' : './templates/', here));
 }

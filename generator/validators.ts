@@ -70,8 +70,10 @@ class ValidatorBuilder {
   private readonly byKey = new Map<string, string>();
   private readonly anonymous: Emitted[] = [];
   private readonly helpers = new Map<string, Emitted>();
+  private readonly service: ServiceModel;
 
-  constructor(private readonly service: ServiceModel) {
+  constructor(service: ServiceModel) {
+    this.service = service;
     for (const t of service.types.values()) this.namedNames.set(t.name, this.scope.claim(`$${typeFragment(t.name)}`));
   }
 

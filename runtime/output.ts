@@ -11,8 +11,10 @@ const TAIL_LINES = 20;
 export class LineSplitter {
   #partial = '';
   readonly #tail: string[] = [];
+  readonly #onLine: (line: string) => void;
 
-  constructor(stream: Readable, private readonly onLine: (line: string) => void) {
+  constructor(stream: Readable, onLine: (line: string) => void) {
+    this.#onLine = onLine;
     stream.setEncoding('utf8');
     stream.on('data', (text: string) => this.#push(text));
     stream.on('end', () => this.flush());
@@ -52,6 +54,6 @@ export class LineSplitter {
     const bounded = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)} …(truncated)` : text;
     this.#tail.push(bounded);
     if (this.#tail.length > TAIL_LINES) this.#tail.shift();
-    this.onLine(bounded);
+    this.#onLine(bounded);
   }
 }

@@ -33,6 +33,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
 import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
+import { typeStrippingArgs } from './type-stripping.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -155,6 +156,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     const config = resolveConfig(options);
     let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
+    resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv] };
     const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
     if (ceiling !== undefined && resolved.maxMemoryMB * MIB > ceiling) {
       // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.

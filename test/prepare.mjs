@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 const out = join(root, 'test/.generated');
 
 /** Each service the tests call, and where its generated files go. */

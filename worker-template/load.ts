@@ -12,8 +12,11 @@ export async function loadImplementation(service: ServiceDescriptor, workerModul
     exports = await import(pathToFileURL(workerModule).href) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error & { code?: string };
-    const why = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'it was not found' : `it threw while loading: ${e.name}: ${e.message}`;
-    throw new ImplementationError(`cannot load workerModule "${workerModule}": ${why}. Set workerModule to the compiled module that implements ${service.name}`, { cause: error });
+    const why = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'it was not found'
+      : e.code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?ts$/.test(workerModule)
+        ? `Node.js ${process.versions.node} in this worker does not load TypeScript (22.18 and later do; 22.6 to 22.17 with --experimental-strip-types in execArgv)`
+        : `it threw while loading: ${e.name}: ${e.message}`;
+    throw new ImplementationError(`cannot load workerModule "${workerModule}": ${why}. Set workerModule to the module that implements ${service.name}`, { cause: error });
   }
   if (!(workerExport in exports)) {
     const names = Object.keys(exports);

@@ -41,12 +41,14 @@ export class FrameReader {
   #slabUsed = 0;
   /** Whether the last buffer handed out by readBuffer() was the body's. */
   #readingBody = false;
+  /** The largest body accepted; a header declaring more is a FrameError. Adjustable, e.g. after a handshake. */
+  maxBodyBytes: number;
+  readonly #onBody: (body: Buffer) => void;
 
-  constructor(
-    /** The largest body accepted; a header declaring more is a FrameError. Adjustable, e.g. after a handshake. */
-    public maxBodyBytes: number,
-    private readonly onBody: (body: Buffer) => void,
-  ) {}
+  constructor(maxBodyBytes: number, onBody: (body: Buffer) => void) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.#onBody = onBody;
+  }
 
   /** Bytes received but not yet delivered as a body. */
   get bufferedBytes(): number {
@@ -72,7 +74,7 @@ export class FrameReader {
         offset += HEADER_BYTES;
         if (end - offset >= length) {
           offset += length;
-          this.onBody(chunk.subarray(offset - length, offset));
+          this.#onBody(chunk.subarray(offset - length, offset));
         } else {
           this.#expected = length;
         }
@@ -153,6 +155,6 @@ export class FrameReader {
     this.#parts = [];
     this.#received = 0;
     this.#expected = 0;
-    this.onBody(body);
+    this.#onBody(body);
   }
 }

@@ -29,7 +29,7 @@ function step(title, command, args) {
   }
 }
 
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 if (!existsSync(cli)) {
   console.error(`run.mjs: ${relative(root, cli)} is missing: build the library first with "npm run build"`);
   process.exit(1);

@@ -31,7 +31,7 @@ function step(title, command, args, hint) {
   }
 }
 
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 if (!existsSync(cli)) {
   console.error(`run.mjs: ${relative(root, cli)} is missing: build the library first with "npm run build" (npm run sample does)`);
   process.exit(1);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 const TYPES = 50;
 const METHODS = 200;
 const RUNS = 5;
@@ -35,7 +35,7 @@ try {
     checkMs.push(cliMs('--check'));
   }
 
-  const { generate } = await import(pathToFileURL(join(root, 'dist/generator/generate.js')).href);
+  const { generate } = await import(pathToFileURL(join(root, 'generator/dist/generate.js')).href);
   const inProcess = [];
   let files = 0;
   let bytes = 0;

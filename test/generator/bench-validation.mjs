@@ -14,7 +14,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { generate } = await import(pathToFileURL(join(root, 'dist/generator/generate.js')).href);
+const { generate } = await import(pathToFileURL(join(root, 'generator/dist/generate.js')).href);
 const { encodeFrame, decodeBody } = await import(pathToFileURL(join(root, 'dist/runtime/protocol/frames.js')).href);
 const { checkArguments, checkResult } = await import(pathToFileURL(join(root, 'dist/runtime/service.js')).href);
 

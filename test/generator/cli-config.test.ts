@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configTargets } from '../../generator/config.js';
 import { root, tempFiles } from './fixtures.js';
 
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 
 function run(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });

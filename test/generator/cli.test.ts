@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { root, tempFiles } from './fixtures.js';
 
-const cli = join(root, 'dist/generator/cli.js');
+const cli = join(root, 'generator/dist/cli.js');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 const GREETER = `export interface IGreeter {

@@ -1,7 +1,10 @@
 // Generated code must compile under the strictest settings users run (strict,
-// exactOptionalPropertyTypes, noUncheckedIndexedAccess, verbatimModuleSyntax), against the real
-// runtime's declarations (dist/, from `npx tsc -p tsconfig.build.json`), and pass the lint rules.
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+// exactOptionalPropertyTypes, noUncheckedIndexedAccess, verbatimModuleSyntax, erasableSyntaxOnly),
+// against the real runtime's declarations (dist/, from `npx tsc -p tsconfig.build.json`), with
+// every TypeScript major a user is likely to have (as protobuf-es's typescript-compat does: the
+// majors are devDependencies under aliases), and pass the lint rules.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
@@ -9,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../generator/generate.js';
 import { writeGenerated } from '../../generator/write.js';
 import { goldenCases, root, tempDir } from './fixtures.js';
-import { STRICT } from './e2e-project.js';
+import { STRICT, STRICT_JSON } from './e2e-project.js';
 
 const IMPLEMENTATION = `import { ICalculatorClient } from './gen/ICalculator.client.js';
 import type { ICalculator, Point } from './ICalculator.js';
@@ -48,21 +51,27 @@ export async function use(client: ICalculatorClient): Promise<void> {
 // The strictest options a user may compile with (shared with the end-to-end projects).
 const OPTIONS: ts.CompilerOptions = { ...STRICT, noEmit: true };
 
+/** The TypeScript majors generated code is compiled with, each through its own tsc. */
+const COMPILERS = ['typescript-5', 'typescript-6', 'typescript-7'].map((name) => {
+  const dir = join(root, 'node_modules', name);
+  return { name, dir, version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version };
+});
+
 describe('generated code', () => {
-  beforeAll(() => {
+  let project: string;
+  let files: string[];
+
+  beforeAll(async () => {
     for (const d of ['dist/runtime/index.d.ts', 'dist/worker-template/index.d.ts']) {
       if (!existsSync(join(root, d))) throw new Error(`${d} is missing: run "npx tsc -p tsconfig.build.json" first`);
     }
-  });
-
-  it('compiles with every strict option, beside an implementation and a caller', async () => {
     // A project of its own that depends on process-sandbox, as a user's would.
-    const project = tempDir('sandbox-gen-compile-');
+    project = tempDir('sandbox-gen-compile-');
     mkdirSync(join(project, 'node_modules'));
     symlinkSync(root, join(project, 'node_modules/process-sandbox'), 'dir');
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
 
-    const files: string[] = [];
+    files = [];
     for (const c of goldenCases) {
       const dir = join(project, c.name);
       mkdirSync(dir);
@@ -76,7 +85,9 @@ describe('generated code', () => {
     const implementation = join(project, 'calculator/calculator.ts');
     writeFileSync(implementation, IMPLEMENTATION);
     files.push(implementation);
+  });
 
+  it('compiles with every strict option, beside an implementation and a caller', () => {
     const program = ts.createProgram(files, OPTIONS);
     const diagnostics = ts.getPreEmitDiagnostics(program);
     const text = ts.formatDiagnostics(diagnostics, {
@@ -84,6 +95,16 @@ describe('generated code', () => {
     });
     expect(text).toBe('');
   });
+
+  for (const compiler of COMPILERS) {
+    it(`compiles with every strict option under TypeScript ${compiler.version} (${compiler.name})`, () => {
+      const tsconfig = join(project, `tsconfig.${compiler.name}.json`);
+      writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { ...STRICT_JSON, noEmit: true }, files }, null, 2));
+      const tsc = spawnSync(process.execPath, [join(compiler.dir, 'bin/tsc'), '-p', tsconfig, '--pretty', 'false'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+      expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
+      expect(tsc.status).toBe(0);
+    }, 120_000);
+  }
 
   it('passes the project\'s lint rules', async () => {
     const eslint = new ESLint({ cwd: root });

@@ -10,11 +10,16 @@ import { generate, type GenerateOptions } from '../../generator/generate.js';
 import { writeGenerated } from '../../generator/write.js';
 import { root, tempDir } from './fixtures.js';
 
-export const STRICT: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+/**
+ * The strictest options a user may compile with, as a tsconfig.json's compilerOptions, so that
+ * every TypeScript the tests compile with (the project's own through its API, other majors
+ * through their tsc) reads the same text.
+ */
+export const STRICT_JSON = {
+  target: 'ES2022',
+  lib: ['ES2023', 'ESNext.Disposable'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
   strict: true,
   exactOptionalPropertyTypes: true,
   noUncheckedIndexedAccess: true,
@@ -24,10 +29,14 @@ export const STRICT: ts.CompilerOptions = {
   noUnusedParameters: true,
   verbatimModuleSyntax: true,
   isolatedModules: true,
+  // Generated code must run under Node's type stripping (`node app.ts`) as it is.
+  erasableSyntaxOnly: true,
   skipLibCheck: true,
   types: ['node'],
   typeRoots: [join(root, 'node_modules/@types')],
-};
+} as const;
+
+export const STRICT: ts.CompilerOptions = ts.convertCompilerOptionsFromJson(STRICT_JSON, root).options;
 
 export interface BuiltProject {
   readonly dir: string;
@@ -39,11 +48,11 @@ export interface BuiltProject {
  * Copies `sources` (absolute paths) into a fresh project, generates from `input` (a base name of
  * one of them) into `gen/`, adds `extra` files (name → text), and compiles the lot to `dist/`.
  * Fails the calling test on any diagnostic of sandbox-gen (warnings listed in `allowWarnings`
- * aside) or of tsc.
+ * aside) or of tsc. `compilerOptions` override STRICT.
  */
 export async function buildProject(
   sources: readonly string[], input: string, extra: Record<string, string> = {},
-  options: Partial<GenerateOptions> & { allowWarnings?: readonly string[] } = {},
+  options: Partial<GenerateOptions> & { allowWarnings?: readonly string[]; compilerOptions?: ts.CompilerOptions } = {},
 ): Promise<BuiltProject> {
   const dir = tempDir('sandbox-gen-e2e-');
   mkdirSync(join(dir, 'node_modules'));
@@ -52,13 +61,13 @@ export async function buildProject(
   for (const source of sources) copyFileSync(source, join(dir, basename(source)));
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
 
-  const { allowWarnings = [], ...generateOptions } = options;
+  const { allowWarnings = [], compilerOptions = {}, ...generateOptions } = options;
   const result = await generate({ input: join(dir, input), outDir: join(dir, 'gen'), ...generateOptions });
   expect(result.diagnostics.filter((d) => !allowWarnings.includes(d.id))).toEqual([]);
   await writeGenerated(result);
 
   const files = [...sources.map((s) => join(dir, basename(s))), ...Object.keys(extra).map((n) => join(dir, n)), ...result.files.map((f) => f.path)];
-  const program = ts.createProgram(files, { ...STRICT, outDir: join(dir, 'dist'), rootDir: dir });
+  const program = ts.createProgram(files, { ...STRICT, ...compilerOptions, outDir: join(dir, 'dist'), rootDir: dir });
   const emitted = program.emit();
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
   const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' });

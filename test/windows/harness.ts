@@ -99,7 +99,7 @@ function installKoffiNatives(w: Wine): void {
 
 /** sandbox-gen and tsc for the test service, as a user's build would (test/prepare.mjs does the same for the Linux tests). */
 function generateClient(): void {
-  const cli = join(root, 'dist/generator/cli.js');
+  const cli = join(root, 'generator/dist/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does)`);
   rmSync(join(root, 'test/.generated/windows'), { recursive: true, force: true });
   execFileSync(process.execPath, [cli, join(here, 'service/IWindowsService.ts'), '-o', join(root, 'test/.generated/windows/src')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
