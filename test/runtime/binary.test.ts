@@ -141,6 +141,24 @@ describe('messages with attachments over a real socket', () => {
     expect(parent.socket.destroyed).toBe(false);
   });
 
+  // The move goes through Node's undocumented `_handle` (direct-reads.ts): .ci/run proves it on
+  // every Node.js line it tests, from the server's bookkeeping to the end of the connection.
+  it('after the move, the server holds no connection and the moved socket serves both ways until the peer ends it', async () => {
+    const { parent, worker, toWorker, toParent, violations } = await pair();
+    const connections = await new Promise<number>((resolve, reject) => server!.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    expect(connections).toBe(0);
+    parent.send([4, 1, 0, [pattern(2 * ATTACH_MIN_BYTES, 1)]]);
+    worker.send([5, 1, pattern(3 * ATTACH_MIN_BYTES, 2)]);
+    await until(() => toWorker.length === 1 && toParent.length === 1);
+    expect(violations).toEqual([]);
+    expectSame(toParent[0], [5, 1, pattern(3 * ATTACH_MIN_BYTES, 2)]);
+    const closed = new Promise((resolve) => parent.socket.once('close', resolve));
+    worker.end();
+    await closed;
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+  });
+
   it('a socket accepted without pauseOnConnect is read from its chunks, with the same results', async () => {
     const { parent, worker, accepted, toWorker, toParent, violations } = await pair(false);
     expect(parent.socket).toBe(accepted);
