@@ -25,7 +25,7 @@ mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/.fetch-$version-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 echo "fetch-node.sh: fetching $package@$version into $dir" >&2
-npm pack --silent --pack-destination "$tmp" "$package@$version" >/dev/null
+npm pack --loglevel=error --pack-destination "$tmp" "$package@$version" >/dev/null
 # Only the binary and its licence: the headers and docs are 3/4 of the unpacked size.
 tar -xzf "$tmp/$package-$version.tgz" -C "$tmp" package/bin/node package/LICENSE
 got=$("$tmp/package/bin/node" --version)
