@@ -53,4 +53,10 @@ export interface ITestService {
   spawnGrandchild(): number;
   /** Writes a line to stdout and one to stderr. */
   chatter(text: string): number;
+  /**
+   * Starts `sleep 600` and returns its pid: 'plain' as a child of the worker; 'setsid-double-fork'
+   * through an intermediate process that starts it in a session of its own (setsid) and exits,
+   * so the sleep is orphaned, outside the worker's process group and session.
+   */
+  spawnChild(mode: 'plain' | 'setsid-double-fork'): Promise<number>;
 }
