@@ -3,7 +3,6 @@
  * a time, and its end, deliberate or not. The pool decides what to run where; this class keeps
  * the promise that each call it was given settles exactly once, and says why the process ended.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ResolvedConfig } from './config.js';
@@ -11,6 +10,7 @@ import { CallTimeoutError, ProtocolError, RemoteError, WorkerCrashedError, Worke
 import { LineSplitter } from './output.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
+import { SpawnerError, type WorkerChild } from './platform/worker-child.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
@@ -71,7 +71,7 @@ export class WorkerProcess implements WorkerRef {
   readonly #events: WorkerEvents;
   readonly #secret = randomBytes(32);
   readonly #pipe: string;
-  #child: ChildProcess | undefined;
+  #child: WorkerChild | undefined;
   #server: Server | undefined;
   #channel: Channel | undefined;
   #stdout: LineSplitter | undefined;
@@ -90,6 +90,8 @@ export class WorkerProcess implements WorkerRef {
   #startTimer: NodeJS.Timeout | undefined;
   #killReason: ExitReason | undefined;
   #settleStart: ((error: WorkerStartError | undefined) => void) | undefined;
+  /** Set once the process's exit has been handled; the worker is 'exited' when what it left is gone too. */
+  #exitHandled = false;
   #exited: Promise<ExitInfo>;
   #resolveExited!: (info: ExitInfo) => void;
   readonly #unproven = new Set<Socket>();
@@ -229,54 +231,49 @@ export class WorkerProcess implements WorkerRef {
 
   #spawn(): void {
     if (this.state !== 'starting') return;
-    let child: ChildProcess;
-    try {
-      const heap = this.#config.maxHeapMB === undefined ? [] : [`--max-old-space-size=${this.#config.maxHeapMB}`];
-      child = spawn(this.#config.workerExecutable, [...heap, ...this.#config.execArgv, this.#config.workerEntry], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: this.#config.env as NodeJS.ProcessEnv,
-        cwd: this.#config.cwd,
-        detached: platform.detachWorkers,
-        windowsHide: true,
-      });
-    } catch (error) {
-      this.#failStart(`cannot spawn workerExecutable "${this.#config.workerExecutable}": ${(error as Error).message}`, error);
-      this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
-      return;
-    }
-    this.#child = child;
-    if (child.pid !== undefined) {
-      this.#events.spawned(this);
-      const isolation = this.#isolation;
-      this.#adopted = Promise.resolve().then(() => isolation.adopt(child));
-      this.#adopted.catch((error: unknown) => {
-        this.#failStart(`cannot isolate ${this.label}: ${(error as Error).message}`, error);
-        this.#kill('start-failed');
-      });
-    }
-    child.on('error', (error) => {
-      // Spawn failures (ENOENT, EACCES) arrive here, with no 'exit' to follow when nothing ran.
-      if (child.pid === undefined) {
-        this.#failStart(`cannot spawn workerExecutable "${this.#config.workerExecutable}": ${error.message}. Set workerExecutable to a Node.js binary`, error);
-        this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
-      } else {
-        this.#config.logger.warn(`${this.label}: ${error.message}`);
-      }
-    });
-    child.on('exit', (code, signal) => this.#onExit(code, signal));
-    const tag = { workerId: this.workerId, pid: child.pid };
-    this.#stdout = new LineSplitter(child.stdout!, (line) => this.#config.logger.info(`[worker ${this.workerId}] ${line}`, tag));
-    this.#stderr = new LineSplitter(child.stderr!, (line) => this.#config.logger.warn(`[worker ${this.workerId}] ${line}`, tag));
-    child.stdin!.on('error', () => {});
+    const heap = this.#config.maxHeapMB === undefined ? [] : [`--max-old-space-size=${this.#config.maxHeapMB}`];
     const limits = {
       dataBytes: this.#config.hardMemoryLimitMB === undefined ? undefined : this.#config.hardMemoryLimitMB * 1024 * 1024,
       coreDumps: this.#config.allowCoreDumps,
     };
-    child.stdin!.end(`${JSON.stringify({ pipe: this.#pipe, secret: this.#secret.toString('hex'), parentPid: process.pid, maxFrameBytes: this.#config.maxFrameBytes, limits })}\n`);
-    // An idle worker must not keep the application alive; busy ones do, through their socket.
-    child.unref();
-    (child.stdout as unknown as Socket).unref?.();
-    (child.stderr as unknown as Socket).unref?.();
+    let child: WorkerChild;
+    try {
+      child = this.#isolation.spawn({
+        executable: this.#config.workerExecutable,
+        args: [...heap, ...this.#config.execArgv, this.#config.workerEntry],
+        env: this.#config.env,
+        cwd: this.#config.cwd,
+        // The spawning process adds its own pid as parentPid.
+        bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits },
+      });
+    } catch (error) {
+      this.#failStart(this.#spawnFailure(error as Error), error);
+      this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
+      return;
+    }
+    this.#child = child;
+    const isolation = this.#isolation;
+    // The go-ahead waits for this: the platform takes the process in hand once it runs.
+    child.once('spawn', () => this.#events.spawned(this));
+    this.#adopted = new Promise<void>((resolve) => child.once('spawn', resolve)).then(() => isolation.adopt(child));
+    this.#adopted.catch((error: unknown) => {
+      this.#failStart(`cannot isolate ${this.label}: ${(error as Error).message}`, error);
+      this.#kill('start-failed');
+    });
+    child.on('error', (error) => {
+      // Nothing ran (ENOENT, EACCES, or no spawner), and no exit follows.
+      this.#failStart(this.#spawnFailure(error), error);
+      this.#markExited({ reason: 'start-failed', exitCode: null, signal: null });
+    });
+    child.on('warning', (message) => this.#config.logger.warn(`${this.label}: ${message}`));
+    child.on('exit', (code, signal, why) => this.#onExit(code, signal, why));
+    this.#stdout = new LineSplitter(child.stdout, (line) => this.#config.logger.info(`[worker ${this.workerId}] ${line}`, { workerId: this.workerId, pid: this.pid }));
+    this.#stderr = new LineSplitter(child.stderr, (line) => this.#config.logger.warn(`[worker ${this.workerId}] ${line}`, { workerId: this.workerId, pid: this.pid }));
+  }
+
+  #spawnFailure(error: Error): string {
+    if (error instanceof SpawnerError) return `worker ${this.workerId} could not be started: ${error.message}`;
+    return `cannot spawn workerExecutable "${this.#config.workerExecutable}": ${error.message}. Set workerExecutable to a Node.js binary`;
   }
 
   #onConnection(accepted: Socket): void {
@@ -494,23 +491,25 @@ export class WorkerProcess implements WorkerRef {
   }
 
   #signal(signal: NodeJS.Signals, evenIfExited = false): void {
-    if (this.#child !== undefined) platform.killTree(this.#child, signal, evenIfExited);
+    this.#child?.kill(signal, evenIfExited);
   }
 
-  #onExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
+  #onExit(exitCode: number | null, signal: NodeJS.Signals | null, why: string | undefined): void {
+    if (why !== undefined) this.#config.logger.warn(`${this.label}: ${why}`);
     const stderr = this.#child?.stderr;
     if (this.#settleStart !== undefined && stderr && !stderr.readableEnded) {
       // A worker that dies while starting usually says why on stderr, which may still be in
       // flight: wait for it briefly so the start error can quote it.
-      const timer = setTimeout(() => this.#onExitNow(exitCode, signal), STDERR_GRACE_MS);
-      stderr.once('close', () => { clearTimeout(timer); this.#onExitNow(exitCode, signal); });
+      const timer = setTimeout(() => this.#onExitNow(exitCode, signal, why), STDERR_GRACE_MS);
+      stderr.once('close', () => { clearTimeout(timer); this.#onExitNow(exitCode, signal, why); });
       return;
     }
-    this.#onExitNow(exitCode, signal);
+    this.#onExitNow(exitCode, signal, why);
   }
 
-  #onExitNow(exitCode: number | null, signal: NodeJS.Signals | null): void {
-    if (this.state === 'exited') return;
+  #onExitNow(exitCode: number | null, signal: NodeJS.Signals | null, why: string | undefined): void {
+    if (this.state === 'exited' || this.#exitHandled) return;
+    this.#exitHandled = true;
     // Whatever the worker started dies with it, however it ended: its process group outlives
     // its leader only while members remain, and those are what this reaches.
     this.#signal('SIGKILL', true);
@@ -519,14 +518,19 @@ export class WorkerProcess implements WorkerRef {
     this.#stderr?.flush();
     if (this.#settleStart !== undefined) {
       const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${exitCode}`;
-      this.#failStart(`${this.label} ${how} before it was ready`);
+      this.#failStart(`${this.label} ${how} before it was ready${why === undefined ? '' : `: ${why}`}`);
     }
     const call = this.#current;
     if (call !== undefined) {
       this.#finishCall();
       if (!call.settled) this.#events.lost(this, call, new WorkerCrashedError({ workerId: this.workerId, pid: this.pid, exitCode, signal, method: call.method.name, lastHealth: this.lastHealth, attempts: call.attempts }));
     }
-    this.#markExited({ reason, exitCode, signal });
+    // Its call is settled; the worker takes no other while the platform reaps what it left (on
+    // Linux the spawner kills and reaps its orphans, a few milliseconds), and only then counts as
+    // exited, so that close() leaves nothing of its tree behind.
+    this.state = 'stopping';
+    const info: ExitInfo = { reason, exitCode, signal };
+    void this.#child!.gone.then(() => this.#markExited(info));
   }
 
   #markExited(info: ExitInfo): void {

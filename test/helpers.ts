@@ -75,3 +75,28 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, everyMs = 
 export function workerPids(client: { pool: { stats(): { workers: readonly { pid: number | undefined }[] } } }): number[] {
   return client.pool.stats().workers.map((w) => w.pid).filter((p): p is number => p !== undefined);
 }
+
+/** Fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, …; undefined when gone. */
+function statOf(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parent, process group and session of a live process, from /proc/PID/stat. */
+export function lineage(pid: number): { ppid: number; pgrp: number; session: number } | undefined {
+  const fields = statOf(pid);
+  return fields === undefined ? undefined : { ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]) };
+}
+
+/** The pool's spawner (Linux) is the parent of its workers. */
+export function spawnerOf(workerPid: number): number {
+  const parent = lineage(workerPid)?.ppid;
+  if (parent === undefined) throw new Error(`worker ${workerPid} is gone`);
+  const cmdline = readFileSync(`/proc/${parent}/cmdline`, 'utf8');
+  if (!cmdline.includes('spawner/main.cjs')) throw new Error(`the parent of worker ${workerPid} is not a spawner: ${cmdline.replaceAll('\0', ' ')}`);
+  return parent;
+}

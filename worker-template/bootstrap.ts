@@ -6,6 +6,7 @@
 export interface Bootstrap {
   readonly pipe: string;
   readonly secret: string;
+  /** The process that spawned the worker (on Linux the pool's spawner), checked against getppid(). */
   readonly parentPid: number;
   readonly maxFrameBytes: number;
   readonly limits: WorkerLimits;

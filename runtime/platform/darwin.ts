@@ -1,12 +1,13 @@
 /** macOS, best effort: POSIX pipes and process groups; nothing is measured from outside yet. */
-import { NO_ISOLATION, type Platform } from './platform.js';
+import { directIsolation, type Platform } from './platform.js';
 import { posixBase } from './posix.js';
 import { UNMEASURED } from './resources.js';
 
 export const darwinPlatform: Platform = {
   ...posixBase,
   name: 'darwin',
-  openIsolation: () => NO_ISOLATION,
+  // Each worker leads its own process group, so a kill takes its children too.
+  openIsolation: () => directIsolation({ detached: true, groupKill: true }),
   async sampleResources(pid) {
     try {
       process.kill(pid, 0);

@@ -1,23 +1,30 @@
-/** Linux: POSIX pipes and process groups, resources from /proc, cgroup v2 memory limits where delegated. */
+/**
+ * Linux: POSIX pipes, workers started by the application's spawner (which holds their whole
+ * trees), resources from /proc, cgroup v2 memory limits where delegated.
+ */
 import { limitInCgroup, probeCgroupV2, removeCgroup } from './cgroup.js';
 import { sampleLinux } from './linux-resources.js';
-import { NO_ISOLATION, type IsolationOptions, type Platform, type PoolIsolation } from './platform.js';
+import type { IsolationOptions, Platform, PoolIsolation } from './platform.js';
 import { posixBase } from './posix.js';
+import { leaseSpawner } from './spawner-client.js';
 
 let poolCount = 0;
 
 /**
- * With a hard memory limit and a delegated cgroup v2 memory controller, each worker gets a
- * group of its own with memory.max (the kernel's OOM killer then ends it, not the machine).
+ * Workers are started by the spawner (./spawner-client.ts), leased for the pool's life. With a
+ * hard memory limit and a delegated cgroup v2 memory controller, each worker also gets a group
+ * of its own with memory.max (the kernel's OOM killer then ends it, not the machine).
  * RLIMIT_DATA, set by the worker itself, applies either way.
  */
 function openIsolation(options: IsolationOptions): PoolIsolation {
+  const spawner = leaseSpawner();
   const limit = options.processMemoryLimitBytes;
-  if (limit === undefined) return NO_ISOLATION;
   const groups = new Set<string>();
   const pool = `process-sandbox-${process.pid}-${++poolCount}`;
   return {
+    spawn: (request) => spawner.spawn(request),
     async adopt(child) {
+      if (limit === undefined) return;
       const probe = await probeCgroupV2();
       if (!probe.usable || child.pid === undefined) return;
       groups.add(await limitInCgroup(probe.dir, `${pool}-${child.pid}`, child.pid, limit));
@@ -25,6 +32,7 @@ function openIsolation(options: IsolationOptions): PoolIsolation {
     close() {
       for (const group of groups) void removeCgroup(group);
       groups.clear();
+      return spawner.release();
     },
   };
 }

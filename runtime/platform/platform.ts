@@ -2,12 +2,15 @@
  * What the pool needs from the operating system, behind one small interface. One implementation
  * per OS, chosen once in ./index.ts; the pool never checks process.platform itself.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawnDirect, type DirectSpawnOptions } from './direct-spawn.js';
 import type { ResourceSample } from './resources.js';
+import type { SpawnRequest, WorkerChild } from './worker-child.js';
+
+export type { SpawnRequest, WorkerChild } from './worker-child.js';
 
 export interface Platform {
   readonly name: string;
-  /** Spawn workers detached: on POSIX that makes each its own process group, so killTree takes its children too. */
+  /** Spawn workers detached: on POSIX that makes each its own process group, so a kill takes its children too. */
   readonly detachWorkers: boolean;
   /** Makes the private place a pool's pipes live in (POSIX: a fresh 0700 directory); undefined where pipes need none. */
   createPipeHome(prefix: string): Promise<string | undefined>;
@@ -15,11 +18,6 @@ export interface Platform {
   pipePath(home: string | undefined, prefix: string, name: string): string;
   /** Removes what createPipeHome made. */
   removePipeHome(home: string | undefined): Promise<void>;
-  /**
-   * Signals a worker and everything it started. With `evenIfExited`, also reaches what it
-   * started after the worker itself has exited.
-   */
-  killTree(child: ChildProcess, signal: NodeJS.Signals, evenIfExited?: boolean): void;
   /** Measures a worker from outside; undefined when it is gone. */
   sampleResources(pid: number): Promise<ResourceSample | undefined>;
   /**
@@ -28,7 +26,10 @@ export interface Platform {
    * maxMemoryMB below it. Absent, or undefined, where nothing but the machine sets a bound.
    */
   workerMemoryCeilingBytes?(executable: string): Promise<number | undefined>;
-  /** Per-pool isolation (Windows: one Job Object per pool), made when the pool starts. */
+  /**
+   * Where a pool's workers live (Windows: one Job Object per pool; Linux: the application's
+   * spawner, shared by its pools, and cgroups), made when the pool starts.
+   */
   openIsolation(options: IsolationOptions): PoolIsolation;
 }
 
@@ -39,14 +40,25 @@ export interface IsolationOptions {
 
 export interface PoolIsolation {
   /**
-   * Called right after a worker is spawned. The worker loads no user code until this has
-   * settled: it waits for the parent's go-ahead, which is sent only then. A rejection fails
+   * Starts one of the pool's workers. Throws when it cannot even try; a failure to start
+   * arrives as the child's 'error' event.
+   */
+  spawn(request: SpawnRequest): WorkerChild;
+  /**
+   * Called once the worker runs (its 'spawn' event). The worker loads no user code until this
+   * has settled: it waits for the parent's go-ahead, which is sent only then. A rejection fails
    * the worker's start.
    */
-  adopt(child: ChildProcess): void | Promise<void>;
-  /** Releases what openIsolation made; called when the pool has stopped its workers. */
-  close(): void;
+  adopt(child: WorkerChild): void | Promise<void>;
+  /**
+   * Releases what openIsolation made; called when the pool has stopped its workers. A promise,
+   * where there is one, settles when everything it held has ended (Linux: the spawner, when this
+   * was the last pool using it), and never rejects.
+   */
+  close(): void | Promise<void>;
 }
 
-/** Isolation that needs nothing beyond what spawn already does. */
-export const NO_ISOLATION: PoolIsolation = { adopt() {}, close() {} };
+/** Isolation that needs nothing beyond child_process.spawn: macOS, and the Windows tests' control case. */
+export function directIsolation(options: DirectSpawnOptions): PoolIsolation {
+  return { spawn: (request) => spawnDirect(request, options), adopt() {}, close() {} };
+}

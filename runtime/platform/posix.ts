@@ -17,17 +17,4 @@ export const posixBase: Omit<Platform, 'name' | 'sampleResources' | 'openIsolati
   async removePipeHome(home) {
     if (home !== undefined) await rm(home, { recursive: true, force: true });
   },
-  killTree(child, signal, evenIfExited = false) {
-    if (child.pid === undefined) return;
-    const exited = child.exitCode !== null || child.signalCode !== null;
-    if (exited && !evenIfExited) return;
-    try {
-      // The worker leads its own process group (spawned detached): a negative pid reaches them all.
-      process.kill(-child.pid, signal);
-    } catch {
-      if (!exited) {
-        try { child.kill(signal); } catch { /* already gone */ }
-      }
-    }
-  },
 };

@@ -2,6 +2,7 @@
  * Windows: named pipes under \\.\pipe\, one Job Object per pool (kill-on-job-close), resources
  * through Win32. The Win32 calls live in ./win32/, bound through koffi on first use.
  */
+import { spawnDirect } from './direct-spawn.js';
 import type { Platform } from './platform.js';
 import { JobIsolation } from './win32/job.js';
 import { workerMemoryCeiling } from './win32/pe.js';
@@ -18,12 +19,17 @@ export const windowsPlatform: Platform = {
     return `\\\\.\\pipe\\${prefix}-${name}`;
   },
   async removePipeHome() {},
-  killTree(child, signal) {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try { child.kill(signal); } catch { /* already gone */ }
-  },
   sampleResources: sampleWin32,
   // A 32-bit node.exe worker (for a 32-bit COM server or DLL) addresses 2 GiB, or 4 GiB if large-address-aware.
   workerMemoryCeilingBytes: workerMemoryCeiling,
-  openIsolation: (options) => new JobIsolation(options),
+  openIsolation(options) {
+    const job = new JobIsolation(options);
+    return {
+      // detachWorkers is read at each spawn: the Windows tests switch it on the compiled object.
+      // A kill ends the worker alone; what it started stays in the pool's job until close.
+      spawn: (request) => spawnDirect(request, { detached: windowsPlatform.detachWorkers, groupKill: false }),
+      adopt: (child) => job.adopt(child),
+      close: () => job.close(),
+    };
+  },
 };

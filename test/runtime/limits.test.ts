@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { executableBytes } from '../../dist/worker-template/limits.js';
-import { isAlive, testClient, waitFor } from '../helpers.js';
+import { isAlive, lineage, testClient, waitFor, workerPids } from '../helpers.js';
 
 const MIB = 1024 * 1024;
 
@@ -80,6 +80,37 @@ describe.runIf(process.platform === 'linux')('a worker\'s children die with it',
     const grandchild = await c.spawnGrandchild();
     await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError' });
     expect(await waitFor(() => !isAlive(grandchild), 2000)).toBe(true);
+  });
+
+  it('a grandchild that called setsid() and was orphaned, on a crash', async () => {
+    const c = await testClient();
+    const detached = await c.spawnChild('setsid-double-fork');
+    expect(lineage(detached)!.session).toBe(detached);
+    await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError' });
+    expect(await waitFor(() => !isAlive(detached), 2000)).toBe(true);
+  });
+
+  it('a grandchild that called setsid() and was orphaned, on a timeout', async () => {
+    const c = await testClient({ methodCallTimeoutMs: 300 });
+    const detached = await c.spawnChild('setsid-double-fork');
+    await expect(c.hang()).rejects.toMatchObject({ name: 'CallTimeoutError' });
+    expect(await waitFor(() => !isAlive(detached), 2000)).toBe(true);
+  });
+
+  it('but not what a live worker detached, when another worker dies', async () => {
+    const c = await testClient({ minPoolSize: 2, maxPoolSize: 2, spareWorkers: 0 });
+    const [first, second] = workerPids(c);
+    // Both idle: concurrent calls go one to each.
+    const [detached, crashed] = await Promise.allSettled([c.spawnChild('setsid-double-fork'), c.segfault()]);
+    expect(crashed.status).toBe('rejected');
+    const pid = (detached as PromiseFulfilledResult<number>).value;
+    const owner = lineage(pid)!.ppid;
+    expect([first, second]).toContain(owner);
+    expect(await waitFor(() => !isAlive(owner === first ? second! : first!), 2000)).toBe(true);
+    // The crashed worker's leftovers are swept at once; this one belongs to a live worker.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isAlive(pid)).toBe(true);
+    expect(lineage(pid)!.ppid).toBe(owner);
   });
 });
 

@@ -59,4 +59,10 @@ export interface ITestService {
   mark(file: string, id: number): number;
   /** Blocks the worker's event loop for good after returning (it cannot read a shutdown request), but leaves SIGTERM's default. */
   block(): number;
+  /**
+   * Starts `sleep 600` and returns its pid: 'plain' as a child of the worker; 'setsid-double-fork'
+   * through an intermediate process that starts it in a session of its own (setsid) and exits,
+   * so the sleep is orphaned, outside the worker's process group and session.
+   */
+  spawnChild(mode: 'plain' | 'setsid-double-fork'): Promise<number>;
 }

@@ -1,6 +1,7 @@
 /** The implementation of ITestService that tests run in workers. */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import koffi from 'koffi';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
@@ -81,6 +82,17 @@ export class TestService implements ITestService {
   block(): number {
     setImmediate(() => { for (;;) { /* spin */ } });
     return process.pid;
+  }
+  async spawnChild(mode: 'plain' | 'setsid-double-fork'): Promise<number> {
+    if (mode === 'plain') {
+      const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+      child.unref();
+      return child.pid!;
+    }
+    // detached: true is setsid() in the child before it execs sleep.
+    const intermediate = "const c = require('node:child_process').spawn('sleep', ['600'], { detached: true, stdio: 'ignore' }); c.unref(); process.stdout.write(String(c.pid));";
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', intermediate]);
+    return Number(stdout);
   }
 }
 

@@ -9,8 +9,7 @@
  * lets children break away silently. The job also sets DIE_ON_UNHANDLED_EXCEPTION, so a worker
  * that crashes in native code dies at once instead of waiting on an error-reporting dialog.
  */
-import type { ChildProcess } from 'node:child_process';
-import type { IsolationOptions, PoolIsolation } from '../platform.js';
+import type { IsolationOptions } from '../platform.js';
 import {
   JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
   JobObjectExtendedLimitInformation, PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_SET_QUOTA, PROCESS_TERMINATE, STILL_ACTIVE, win32, type Handle,
@@ -19,7 +18,7 @@ import {
 /** size_t's ceiling in a 32-bit process: a larger limit could not be expressed. */
 const MAX_32BIT_SIZE = 0xffff_ffff;
 
-export class JobIsolation implements PoolIsolation {
+export class JobIsolation {
   readonly #options: IsolationOptions;
   #job: Handle | undefined;
   #closed = false;
@@ -29,7 +28,7 @@ export class JobIsolation implements PoolIsolation {
   }
 
   /** Puts the worker in the pool's job; the worker waits for the go-ahead until this returns. */
-  adopt(child: ChildProcess): void {
+  adopt(child: { readonly pid: number | undefined }): void {
     if (this.#closed) throw new Error('the pool\'s Job Object is closed');
     if (child.pid === undefined) throw new Error('the worker has no process id (it did not start)');
     const api = win32();

@@ -25,7 +25,7 @@ export async function library() {
     load('platform/windows.js'), load('platform/platform.js'), load('platform/win32/api.js'),
     load('platform/win32/wine.js'), load('platform/win32/resources.js'), load('platform/win32/pe.js'),
   ]);
-  return { windowsPlatform: windows.windowsPlatform, NO_ISOLATION: platform.NO_ISOLATION, win32: api.win32, EXPECTED_SIZES: api.EXPECTED_SIZES, wineVersion: wine.wineVersion, sampleWin32: resources.sampleWin32, readExecutable: pe.readExecutable };
+  return { windowsPlatform: windows.windowsPlatform, directIsolation: platform.directIsolation, win32: api.win32, EXPECTED_SIZES: api.EXPECTED_SIZES, wineVersion: wine.wineVersion, sampleWin32: resources.sampleWin32, readExecutable: pe.readExecutable };
 }
 
 export function report(value) {

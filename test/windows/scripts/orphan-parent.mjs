@@ -7,7 +7,7 @@ import { args, clientClass, library, report, workerModule } from './common.mjs';
 
 const lib = await library();
 lib.windowsPlatform.detachWorkers = true;
-if (args[0] === 'no-job') lib.windowsPlatform.openIsolation = () => lib.NO_ISOLATION;
+if (args[0] === 'no-job') lib.windowsPlatform.openIsolation = () => lib.directIsolation({ detached: true, groupKill: false });
 
 const Client = await clientClass();
 const client = await Client.create({ workerModule, minPoolSize: 2, maxPoolSize: 2, spareWorkers: 0, methodCallTimeoutMs: 600_000, logger: false });
