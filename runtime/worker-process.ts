@@ -13,7 +13,7 @@ import type { PoolIsolation } from './platform/platform.js';
 import { SpawnerError, type WorkerChild } from './platform/worker-child.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
-import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type WorkerHealthData } from './protocol/messages.js';
+import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type RemoteErrorData, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
@@ -89,6 +89,8 @@ export class WorkerProcess implements WorkerRef {
   #deadlineTimerAt = 0;
   #startTimer: NodeJS.Timeout | undefined;
   #killReason: ExitReason | undefined;
+  /** What the worker said when it could not load its implementation, until its exit fails the start. */
+  #startFailure: { message: string; remote: RemoteErrorData | undefined } | undefined;
   #settleStart: ((error: WorkerStartError | undefined) => void) | undefined;
   /** Set once the process's exit has been handled; the worker is 'exited' when what it left is gone too. */
   #exitHandled = false;
@@ -389,7 +391,9 @@ export class WorkerProcess implements WorkerRef {
       case Kind.StartFailed: {
         const data = message[1];
         const text = isRemoteErrorData(data) ? data.message : 'the worker could not load its implementation';
-        this.#failStart(`${this.label} could not start: ${text}`, undefined, isRemoteErrorData(data) ? data : undefined);
+        // Its stderr, which usually says why, may still be on its way: the start fails once the
+        // process has exited (#onExit waits briefly for stderr), quoting it.
+        this.#startFailure = { message: `${this.label} could not start: ${text}`, remote: isRemoteErrorData(data) ? data : undefined };
         this.#kill('start-failed');
         return;
       }
@@ -516,7 +520,9 @@ export class WorkerProcess implements WorkerRef {
     const reason: ExitReason = this.#killReason ?? (this.state === 'stopping' ? 'shutdown' : this.state === 'starting' ? 'start-failed' : 'crash');
     this.#stdout?.flush();
     this.#stderr?.flush();
-    if (this.#settleStart !== undefined) {
+    if (this.#settleStart !== undefined && this.#startFailure !== undefined) {
+      this.#failStart(this.#startFailure.message, undefined, this.#startFailure.remote);
+    } else if (this.#settleStart !== undefined) {
       const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${exitCode}`;
       this.#failStart(`${this.label} ${how} before it was ready${why === undefined ? '' : `: ${why}`}`);
     }
