@@ -258,7 +258,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     clearTimeout(this.#startTimer);
     this.#recycler.close();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
-    this.#isolation.close();
+    // On Linux this waits for the spawner, when this was its last pool, to have exited.
+    await this.#isolation.close();
     await platform.removePipeHome(this.#pipeHome);
   }
 
