@@ -258,8 +258,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     clearTimeout(this.#startTimer);
     this.#recycler.close();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
-    // On Linux this waits for the spawner, when this was its last pool, to have exited.
-    await this.#isolation.close();
+    // On Linux this lets go of the spawner, which exits a few milliseconds later when this was its
+    // last pool (its workers and their trees are gone already). Not awaited: nothing holds the
+    // event loop open for it, and an application whose last act is close() must still exit.
+    void Promise.resolve(this.#isolation.close()).catch(() => {});
     await platform.removePipeHome(this.#pipeHome);
   }
 

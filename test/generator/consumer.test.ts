@@ -17,8 +17,15 @@ const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false
 /** What the generator brings, and what an application's production install must not have. */
 const GENERATOR_ONLY = ['process-sandbox-gen', 'ts-morph', '@ts-morph', 'typescript', 'handlebars', 'commander'];
 
-const npmIn = (cwd: string, ...args: string[]): string =>
-  execFileSync(npm, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
+/** Runs npm; a failure says what npm and the program printed, not only that it failed. */
+const npmIn = (cwd: string, ...args: string[]): string => {
+  try {
+    return execFileSync(npm, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`npm ${args.join(' ')} failed in ${cwd}: ${e.message}\n--- stdout ---\n${e.stdout ?? ''}\n--- stderr ---\n${e.stderr ?? ''}`);
+  }
+};
 
 /** Bytes of the files under `path` (what npm calls the unpacked size), symlinks not followed. */
 function sizeOf(path: string): number {
