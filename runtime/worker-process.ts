@@ -410,6 +410,8 @@ export class WorkerProcess implements WorkerRef {
     }
     this.callsServed++;
     this.#finishCall();
+    // Its last call is done: a retiring worker leaves now.
+    if (this.state === 'retiring') void this.stop('recycle');
     this.lastCallThrew = error !== undefined;
     if (error !== undefined) {
       call.settle(new RemoteError(call.method.name, error));
@@ -437,7 +439,6 @@ export class WorkerProcess implements WorkerRef {
     if (this.#current !== undefined) this.#current.runningOn = undefined;
     this.#current = undefined;
     if (this.state === 'busy') this.state = 'idle';
-    else if (this.state === 'retiring') void this.stop('recycle');
     this.#channel?.socket.unref();
   }
 

@@ -1,5 +1,5 @@
 /**
- * The application's end of the spawner (Linux; spawner/main.ts is the process itself). One
+ * The application's end of the spawner (Linux; spawner/main.cts is the process itself). One
  * spawner per application, started by the first pool that spawns a worker, shared by every pool,
  * stopped when the last pool using it closes. It is started with the application's own Node,
  * no flags, and an environment without NODE_OPTIONS (the application's preloads are not its
