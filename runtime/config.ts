@@ -84,6 +84,18 @@ export interface PoolConfig {
   recycleOnError?: boolean;
   /** Recycle a worker after it has served this many calls. @default 1000 */
   processRecycleThreshold?: number;
+  /**
+   * Overlapped recycling (IIS's default): a worker's replacement starts before the worker
+   * reaches a threshold (at 90% of the calls or of a resource limit, or shortly before its
+   * lifetime ends), waits on standby, and takes over once the old worker is due, so a recycle
+   * never makes a call wait for a process start. While a replacement is on standby the pool runs
+   * one process more than maxPoolSize; and if it is not ready yet when the old worker is due, the
+   * old worker goes on serving until it is, so thresholds are soft (by the calls of one start).
+   * `false`: a worker due for recycling takes no further call, and calls wait for its replacement
+   * when the pool is at maxPoolSize (a hard cap: processRecycleThreshold 1 then means a fresh
+   * process for every call). recycleOnError always retires the worker at once. @default true
+   */
+  overlappedRecycle?: boolean;
   /** Recycle a worker this long after it started, idle or not (checked on a timer). @default 3600000 (1 h) */
   maxProcessLifetimeMs?: number;
   /** A call running longer than this fails with CallTimeoutError and its worker is killed. @default 30000 */
@@ -132,6 +144,7 @@ export interface ResolvedConfig {
   readonly maxTotalHandles: number;
   readonly recycleOnError: boolean;
   readonly processRecycleThreshold: number;
+  readonly overlappedRecycle: boolean;
   readonly maxProcessLifetimeMs: number;
   readonly methodCallTimeoutMs: number;
   readonly processStartTimeoutMs: number;
@@ -146,7 +159,7 @@ export interface ResolvedConfig {
 
 const KNOWN_FIELDS = new Set<string>([
   'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
-  'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold',
+  'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
 ]);
@@ -283,6 +296,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     maxTotalHandles: int('maxTotalHandles', 10_000, 1),
     recycleOnError: bool('recycleOnError', false),
     processRecycleThreshold: int('processRecycleThreshold', 1000, 1),
+    overlappedRecycle: bool('overlappedRecycle', true),
     maxProcessLifetimeMs: int('maxProcessLifetimeMs', 3_600_000, 1, MAX_TIMER_MS),
     methodCallTimeoutMs: int('methodCallTimeoutMs', 30_000, 1, MAX_TIMER_MS),
     processStartTimeoutMs: int('processStartTimeoutMs', 10_000, 1, MAX_TIMER_MS),

@@ -14,7 +14,9 @@
  * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
  * worker dies, the caller gets WorkerCrashedError, CallTimeoutError or ProtocolError, and only an
  * @idempotent method is tried again); recycling by starting the replacement first and retiring
- * the old worker once its call is done.
+ * the old worker once its call is done. With overlappedRecycle (the default) the replacement, a
+ * successor, starts when the old worker is near its threshold and waits on standby, taking no
+ * call, until the old worker is due or gone: a recycle never makes a call wait for a start.
  */
 import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
@@ -80,6 +82,11 @@ export interface WorkerStats {
   readonly lastHealth: WorkerHealthData | undefined;
   /** The parent's last measurement of the process from outside (memory, handles, …). */
   readonly resources: ResourceSample | undefined;
+  /**
+   * A replacement waiting to take over from a worker near its recycle threshold: it takes no
+   * call until then, and is the one process by which the pool may pass maxPoolSize.
+   */
+  readonly standby: boolean;
 }
 
 export interface PoolStats {
@@ -138,6 +145,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#recycler = new Recycler(config, {
       workers: () => this.#workers,
       recycle: (worker, reason, trigger) => this.#recycle(worker, reason, trigger),
+      near: (worker) => this.#onNear(worker),
       measured: (worker, sample) => {
         this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
       },
@@ -227,7 +235,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let running = 0;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample });
+      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
       workers, queued: this.#queue.length, running,
@@ -269,7 +277,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   #idleWorker(): WorkerProcess | undefined {
     for (const w of this.#workers) {
-      if (w.state === 'idle') return w;
+      if (w.state === 'idle' && !isStandby(w)) return w;
     }
     return undefined;
   }
@@ -284,12 +292,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#checkDrained();
   }
 
-  /** Workers that count toward the pool's size: starting or serving, not on their way out. */
+  /** Workers that count toward the pool's size: starting or serving, not on their way out, not on standby. */
   #liveCount(except?: WorkerProcess): { live: number; busy: number } {
     let live = 0;
     let busy = 0;
     for (const w of this.#workers) {
-      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy')) continue;
+      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy') || isStandby(w)) continue;
       live++;
       if (w.state === 'busy') busy++;
     }
@@ -312,8 +320,22 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
     const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
     const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare));
-    for (let slots = this.#starts.slots(); live < wanted && slots > 0; live++, slots--) this.#spawn();
-    if (live < wanted && this.#starts.waitMs > 0) {
+    let slots = this.#starts.slots();
+    for (; live < wanted && slots > 0; live++, slots--) this.#spawn();
+    // Successors of workers near or past a recycle threshold, over maxPoolSize if need be.
+    let successorsWanted = false;
+    if (this.#state === 'open') {
+      for (const w of this.#workers) {
+        if ((!w.near && w.due === undefined) || w.successor !== undefined || !inService(w)) continue;
+        if (slots === 0) {
+          successorsWanted = true;
+          break;
+        }
+        this.#spawn(w);
+        slots--;
+      }
+    }
+    if ((live < wanted || successorsWanted) && this.#starts.waitMs > 0) {
       this.#startTimer = setTimeout(() => {
         this.#startTimer = undefined;
         this.#grow();
@@ -424,8 +446,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   // ---- workers --------------------------------------------------------------------------------
 
-  /** Spawns a worker; the pool hears of its start through #onReady or #onStartFailed. */
-  #spawn(): void {
+  /**
+   * Spawns a worker, on standby for `replaces` if given; the pool hears of its start through
+   * #onReady or #onStartFailed.
+   */
+  #spawn(replaces?: WorkerProcess): void {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
       spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
@@ -437,6 +462,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         this.emit('timeout', { workerId: w.workerId, pid: w.pid, method, timeoutMs });
       },
     });
+    if (replaces !== undefined) {
+      worker.standbyFor = replaces;
+      replaces.successor = worker;
+      this.config.logger.debug(`starting worker ${worker.workerId} to replace ${replaces.label}, ${replaces.due === undefined ? 'which is near a recycle threshold' : `which is due for recycling (${replaces.due})`}`);
+    }
     this.#workers.add(worker);
     this.#totals.workersStarted++;
     this.#starts.begin();
@@ -448,6 +478,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.config.logger.debug(`${worker.label} is ready`);
     this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid });
     if (this.#state === 'closed') return;
+    const replaces = worker.standbyFor;
+    if (replaces !== undefined) {
+      if (!inService(replaces)) worker.standbyFor = undefined;
+      else if (replaces.due !== undefined) this.#handOver(replaces);
+    }
     this.#recycler.watch(worker);
     if (this.#startup !== undefined && this.#readyCount() >= this.config.minPoolSize) {
       this.#startup.resolve();
@@ -465,6 +500,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   #onStartFailed(worker: WorkerProcess, error: WorkerStartError): void {
+    // The worker it was to replace goes on serving; #grow tries another successor after the backoff.
+    if (worker.standbyFor?.successor === worker) worker.standbyFor.successor = undefined;
+    worker.standbyFor = undefined;
     if (worker.stopRequested) {
       // Stopped by close() or recycling before it was ready: an ordinary end, not a failure.
       this.#starts.cancelled();
@@ -488,31 +526,59 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   #onIdle(worker: WorkerProcess): void {
-    if (worker.state === 'idle') {
-      const reason = this.#recycler.afterCall(worker);
-      if (reason !== undefined) this.#recycle(worker, reason);
-    }
+    if (worker.state === 'idle') this.#recycler.afterCall(worker);
     this.#pump();
   }
 
+  /** A worker is near a recycle threshold: its successor starts (in #grow, as the start governor allows). */
+  #onNear(worker: WorkerProcess): void {
+    if (worker.near || !inService(worker) || this.#state !== 'open') return;
+    worker.near = true;
+    this.#growSoon();
+  }
+
   #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
-    if (worker.state !== 'idle' && worker.state !== 'busy') return;
+    if (!inService(worker) || worker.due !== undefined) return;
     this.#totals.recycles++;
     const why = trigger !== undefined ? `${trigger.what} ${trigger.measured} over its threshold of ${trigger.limit}`
       : reason === 'calls' ? `served ${worker.callsServed} calls`
       : reason === 'error' ? 'its implementation threw (recycleOnError)' : 'reached its lifetime';
     this.config.logger.info(`recycling ${worker.label}: ${why}`, { workerId: worker.workerId, pid: worker.pid, reason });
     this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
+    if (this.config.overlappedRecycle && reason !== 'error' && this.#state === 'open') {
+      // Overlapped: it leaves once its successor is ready, serving until then (a start never
+      // makes a call wait). The successor normally started when it was near the threshold.
+      worker.due = reason;
+      if (worker.successor?.state === 'idle') this.#handOver(worker);
+      else this.#grow();
+      return;
+    }
     // The old worker takes no more calls and leaves once its current call is done; its
-    // replacement starts now. (A retiring worker that went on serving until its replacement was
-    // ready would never stall the queue, but could serve far past the threshold, which is what
-    // recycling exists to prevent.)
+    // replacement starts now (its successor, if one is ready, takes over at once).
     worker.retire();
+    if (worker.successor !== undefined) worker.successor.standbyFor = undefined;
     this.#grow();
+    this.#pump();
+  }
+
+  /** A due worker's successor is ready: the successor takes calls, the old worker finishes its call and leaves. */
+  #handOver(worker: WorkerProcess): void {
+    const successor = worker.successor!;
+    worker.successor = undefined;
+    successor.standbyFor = undefined;
+    this.config.logger.debug(`worker ${successor.workerId} takes over from ${worker.label} (${worker.due})`);
+    worker.retire();
+    this.#pump();
   }
 
   #onExited(worker: WorkerProcess, info: { reason: ExitReason; exitCode: number | null; signal: NodeJS.Signals | null }): void {
     this.#workers.delete(worker);
+    // A successor takes over from a worker that is gone, however it went; a successor that is
+    // gone leaves its worker to find another.
+    if (worker.successor !== undefined) worker.successor.standbyFor = undefined;
+    if (worker.standbyFor?.successor === worker) worker.standbyFor.successor = undefined;
+    worker.successor = undefined;
+    worker.standbyFor = undefined;
     this.#recycler.forget(worker);
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
@@ -531,6 +597,16 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#drained = undefined;
     done();
   }
+}
+
+/** Whether a worker serves calls (or would, when idle): not starting, not on its way out. */
+function inService(worker: WorkerProcess): boolean {
+  return worker.state === 'idle' || worker.state === 'busy';
+}
+
+/** A successor waiting for the worker it replaces, which still serves: it takes no call. */
+function isStandby(worker: WorkerProcess): boolean {
+  return worker.standbyFor !== undefined && inService(worker.standbyFor);
 }
 
 /** The breaker's account of a failed call, for logs and CircuitOpenError. */

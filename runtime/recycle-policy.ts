@@ -41,8 +41,25 @@ export function jitteredLimits(config: ResolvedConfig, random: () => number = Ma
   };
 }
 
-/** The first threshold a sample crosses, if any. Unmeasured (null) fields never trigger. */
-export function limitCrossed(sample: ResourceSample, limits: WorkerLimits): LimitCrossed | undefined {
+/**
+ * How far towards a threshold a worker gets before its replacement starts (overlapped
+ * recycling): 90% of its calls or of a resource limit, as IIS's overlapped rotation suggests.
+ */
+export const NEAR = 0.9;
+
+/** The most of a lifetime spent waiting on standby: a replacement starts this long before the old worker's end. */
+const LIFETIME_LEAD_MAX_MS = 30_000;
+
+/** When a worker's replacement should start, for its lifetime limit: shortly before the end, never before 90% of it. */
+export function lifetimeLeadMs(lifetimeMs: number): number {
+  return Math.min(Math.round(lifetimeMs * (1 - NEAR)), LIFETIME_LEAD_MAX_MS);
+}
+
+/**
+ * The first threshold a sample crosses, if any, with each threshold scaled by `fraction` (NEAR
+ * asks whether the worker is close). Unmeasured (null) fields never trigger.
+ */
+export function limitCrossed(sample: ResourceSample, limits: WorkerLimits, fraction = 1): LimitCrossed | undefined {
   const checks: [RecycleReason, string, number | null, number][] = [
     ['memory', 'working set', sample.workingSetBytes, limits.memoryBytes],
     ['memory', 'private bytes', sample.privateBytes, limits.memoryBytes],
@@ -51,7 +68,7 @@ export function limitCrossed(sample: ResourceSample, limits: WorkerLimits): Limi
     ['user', 'USER objects', sample.userObjects, limits.userObjects],
   ];
   for (const [reason, what, measured, limit] of checks) {
-    if (measured !== null && measured > limit) return { reason, what, measured, limit };
+    if (measured !== null && measured > limit * fraction) return { reason, what, measured, limit };
   }
   return undefined;
 }

@@ -1,18 +1,22 @@
 /**
- * Decides when a worker is recycled: after a call (calls served, recycleOnError), on a lifetime
- * timer (so idle workers too), and on the parent's own measurements from outside, taken every
- * monitorIntervalMs (so a hung worker is measured too). How a worker is recycled (replacement
- * first, then retire) is the pool's part; this file only says when, and why.
+ * Decides when a worker is recycled: after a call (calls served, recycleOnError), on lifetime
+ * timers (so idle workers too), and on the parent's own measurements from outside, taken every
+ * monitorIntervalMs (so a hung worker is measured too). With overlappedRecycle it also says when
+ * a worker is near a threshold, so that its replacement can start before it is due. How a worker
+ * is recycled (replacement first, then retire) is the pool's part; this file only says when, and
+ * why.
  */
 import type { ResolvedConfig } from './config.js';
 import { platform } from './platform/index.js';
 import type { ResourceSample } from './platform/resources.js';
-import { limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
+import { NEAR, lifetimeLeadMs, limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
 import type { WorkerProcess } from './worker-process.js';
 
 export interface RecyclerHost {
   /** The workers to measure. */
   workers(): Iterable<WorkerProcess>;
+  /** A worker is near a threshold: its replacement should start now (overlapped recycling only). */
+  near(worker: WorkerProcess): void;
   /** A worker passed a threshold. */
   recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void;
   /** A fresh measurement of a worker. */
@@ -22,7 +26,7 @@ export interface RecyclerHost {
 export class Recycler {
   readonly #config: ResolvedConfig;
   readonly #host: RecyclerHost;
-  readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout>();
+  readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout[]>();
   readonly #monitorTimer: NodeJS.Timeout;
   #sampling = false;
   #closed = false;
@@ -36,28 +40,34 @@ export class Recycler {
 
   /** A worker became ready: its lifetime starts counting. */
   watch(worker: WorkerProcess): void {
-    const timer = setTimeout(() => this.#host.recycle(worker, 'lifetime'), worker.limits.lifetimeMs);
-    timer.unref();
-    this.#lifetimeTimers.set(worker, timer);
+    const lifetimeMs = worker.limits.lifetimeMs;
+    const timers = [setTimeout(() => this.#host.recycle(worker, 'lifetime'), lifetimeMs)];
+    if (this.#config.overlappedRecycle) {
+      timers.push(setTimeout(() => this.#host.near(worker), lifetimeMs - lifetimeLeadMs(lifetimeMs)));
+      // A threshold of one call or so is near from the start.
+      if (worker.callsServed >= nearCalls(worker)) this.#host.near(worker);
+    }
+    for (const timer of timers) timer.unref();
+    this.#lifetimeTimers.set(worker, timers);
   }
 
   /** A worker is gone. */
   forget(worker: WorkerProcess): void {
-    clearTimeout(this.#lifetimeTimers.get(worker));
+    for (const timer of this.#lifetimeTimers.get(worker) ?? []) clearTimeout(timer);
     this.#lifetimeTimers.delete(worker);
   }
 
-  /** Whether a worker that just finished a call should be recycled, and why. */
-  afterCall(worker: WorkerProcess): RecycleReason | undefined {
-    if (worker.lastCallThrew && this.#config.recycleOnError) return 'error';
-    if (worker.callsServed >= worker.limits.calls) return 'calls';
-    return undefined;
+  /** A worker finished a call: it may be due, or near its call threshold. */
+  afterCall(worker: WorkerProcess): void {
+    if (worker.lastCallThrew && this.#config.recycleOnError) this.#host.recycle(worker, 'error');
+    else if (worker.callsServed >= worker.limits.calls) this.#host.recycle(worker, 'calls');
+    else if (this.#config.overlappedRecycle && worker.callsServed >= nearCalls(worker)) this.#host.near(worker);
   }
 
   close(): void {
     this.#closed = true;
     clearInterval(this.#monitorTimer);
-    for (const timer of this.#lifetimeTimers.values()) clearTimeout(timer);
+    for (const timers of this.#lifetimeTimers.values()) for (const timer of timers) clearTimeout(timer);
     this.#lifetimeTimers.clear();
   }
 
@@ -74,9 +84,15 @@ export class Recycler {
         this.#host.measured(worker, sample);
         const crossed = limitCrossed(sample, worker.limits);
         if (crossed !== undefined) this.#host.recycle(worker, crossed.reason, crossed);
+        else if (this.#config.overlappedRecycle && limitCrossed(sample, worker.limits, NEAR) !== undefined) this.#host.near(worker);
       });
     } finally {
       this.#sampling = false;
     }
   }
+}
+
+/** Calls after which a worker's replacement starts. */
+function nearCalls(worker: WorkerProcess): number {
+  return Math.floor(worker.limits.calls * NEAR);
 }

@@ -15,7 +15,7 @@ import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type RemoteErrorData, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
-import { jitteredLimits, type WorkerLimits } from './recycle-policy.js';
+import { jitteredLimits, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 
@@ -65,6 +65,16 @@ export class WorkerProcess implements WorkerRef {
   lastSample: ResourceSample | undefined;
   /** This worker's (jittered) recycle thresholds. */
   readonly limits: WorkerLimits;
+  /**
+   * Overlapped recycling, kept by the pool: `near` once this worker is close to a threshold (its
+   * replacement should start), `due` once it has passed one (it leaves when the replacement is
+   * ready), `successor` the worker that replaces it, and on that worker `standbyFor` this one:
+   * ready or not, a successor takes no call while the worker it replaces is still serving.
+   */
+  near = false;
+  due: RecycleReason | undefined;
+  successor: WorkerProcess | undefined;
+  standbyFor: WorkerProcess | undefined;
 
   readonly #config: ResolvedConfig;
   readonly #service: ServiceDescriptor;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isAlive, testClient, waitFor } from '../helpers.js';
 
 describe('recycling', () => {
-  it('after processRecycleThreshold calls a worker is replaced, and no call fails', async () => {
-    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 5 });
+  it('with overlappedRecycle off, a worker serves exactly processRecycleThreshold calls, is replaced, and no call fails', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 5, overlappedRecycle: false });
     const recycles: unknown[] = [];
     c.pool.on('recycle', (e) => recycles.push(e));
     const first = await c.pid();
