@@ -36,6 +36,7 @@ import { Recycler } from './recycler.js';
 import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
+import { withCompileCache } from './compile-cache.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -134,12 +135,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #growScheduled = false;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
-  private constructor(service: ServiceDescriptor, config: ResolvedConfig, pipeHome: string | undefined) {
+  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined) {
     super();
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
-    this.#isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });
+    this.#isolation = isolation;
     this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
     this.#starts = new StartGovernor(config.maxConcurrentStarts);
     this.#recycler = new Recycler(config, {
@@ -164,7 +165,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     const config = resolveConfig(options);
     let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
-    resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv] };
+    resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv], env: await withCompileCache(resolved.env) };
     const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
     if (ceiling !== undefined && resolved.maxMemoryMB * MIB > ceiling) {
       // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
@@ -172,7 +173,17 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       resolved.logger.info(`maxMemoryMB ${resolved.maxMemoryMB} is past what workerExecutable "${resolved.workerExecutable}" can address; using ${capped}`);
       resolved = { ...resolved, maxMemoryMB: capped };
     }
-    const pool = new ProcessPool(service, resolved, await platform.createPipeHome(resolved.pipeNamePrefix));
+    // First, so that what it starts (Linux: the spawner, a Node start of its own) starts while
+    // the pipe directory is made.
+    const isolation = platform.openIsolation({ processMemoryLimitBytes: resolved.hardMemoryLimitMB === undefined ? undefined : resolved.hardMemoryLimitMB * MIB });
+    let pipeHome: string | undefined;
+    try {
+      pipeHome = await platform.createPipeHome(resolved.pipeNamePrefix);
+    } catch (error) {
+      await isolation.close();
+      throw error;
+    }
+    const pool = new ProcessPool(service, resolved, isolation, pipeHome);
     try {
       await pool.#warmUp();
     } catch (error) {

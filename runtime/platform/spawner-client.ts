@@ -31,6 +31,8 @@ const STDERR_TAIL_CHARS = 2000;
 export interface SpawnerLease {
   /** Starts a worker through the spawner, starting the spawner first if none runs. */
   spawn(request: SpawnRequest): WorkerChild;
+  /** Starts the spawner now if none runs, so that it has booted by the time the first worker is asked for. */
+  warm(): void;
   /** Gives the lease back; the last one stops the spawner and resolves when it has exited. */
   release(): Promise<void>;
 }
@@ -42,11 +44,17 @@ let leases = 0;
 export function leaseSpawner(): SpawnerLease {
   leases++;
   let released = false;
+  const running = (): Spawner => {
+    if (current === undefined || current.ended) current = new Spawner((ended) => { if (current === ended) current = undefined; });
+    return current;
+  };
   return {
     spawn(request) {
       if (released) throw new SpawnerError('the pool has closed: it starts no more workers');
-      if (current === undefined || current.ended) current = new Spawner((ended) => { if (current === ended) current = undefined; });
-      return current.spawn(request);
+      return running().spawn(request);
+    },
+    warm() {
+      if (!released) running();
     },
     release() {
       if (released) return Promise.resolve();
