@@ -24,10 +24,6 @@ export function serveWorker<T>(service: ServiceDescriptor, handlers: readonly Ha
 
 async function run(service: ServiceDescriptor, handlers: readonly Handler<unknown>[]): Promise<void> {
   const boot = await readBootstrap();
-  // Tied to the parent and limited before any user code loads (that waits for this), but after
-  // the hello is on its way: loading koffi takes a few milliseconds, which the parent's checks
-  // and its go-ahead overlap. Until the go-ahead nothing runs here but this file's own code.
-  let hardened: Promise<void> | undefined;
   let impl: Record<string, unknown> | undefined;
   let callsServed = 0;
   let healthTimer: NodeJS.Timeout | undefined;
@@ -62,7 +58,10 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   });
 
   channel.send([Kind.Hello, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name]);
-  hardened = tieToParent(boot.parentPid).then(() => applyLimits(boot.limits));
+  // Tied to the parent and limited before any user code loads (the go-ahead waits for this), but
+  // after the hello is on its way: loading koffi takes a few milliseconds, which the parent's
+  // checks and its go-ahead overlap. Until then nothing runs here but this file's own code.
+  const hardened = tieToParent(boot.parentPid).then(() => applyLimits(boot.limits));
   // Its failure (a hardMemoryLimitMB too low to start) is reported when the go-ahead awaits it.
   hardened.catch(() => {});
 
