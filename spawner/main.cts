@@ -20,6 +20,10 @@
  * - libuv waits only for the pids it spawned (the workers). Orphans are reaped here by pid, with
  *   waitpid(pid, WNOHANG) on pids seen as children in the same pass; never waitpid(-1), which
  *   could take a worker's exit status from libuv.
+ * - The application's first worker may boot beside this process rather than after it: the
+ *   application then starts `/bin/sh`, which forks the worker and execs this file in its own pid
+ *   (so the worker is this process's child all the same) and names the worker in argv. libuv did
+ *   not spawn that one: it is waited for here, by pid, on SIGCHLD. See spawner-client.ts.
  *
  * CommonJS in one file with nothing but Node's own modules (and koffi, loaded while the first
  * worker boots): on Node 20 a CommonJS entry reaches its first line about 10 ms sooner than an
@@ -49,10 +53,17 @@ const PR_SET_CHILD_SUBREAPER = 36;
 const WNOHANG = 1;
 
 const applicationPid = Number(process.argv[2]);
-/** Workers libuv spawned and has not reaped, by pid; libuv reaps them, never the reaper. */
-const workers = new Map<number, ChildProcess>();
+/** A worker: one libuv spawned (and reaps), or the first one, forked by the shell that became this process. */
+type Worker = Pick<ChildProcess, 'pid' | 'kill'>;
+/** Workers not yet reaped, by pid; the sweeps never reap them. */
+const workers = new Map<number, Worker>();
 /** The same, by the application's id, for kill requests. */
-const byId = new Map<number, ChildProcess>();
+const byId = new Map<number, Worker>();
+/** The worker the shell forked before it became this process, with the application's id for it, until it is reaped. */
+let forked: { readonly pid: number; readonly id: number } | undefined = process.argv[3] === undefined ? undefined
+  : { pid: Number(process.argv[3]), id: Number(process.argv[4]) };
+/** waitpid(pid, &status, WNOHANG) for the forked worker: its pid and wait status once it has exited, 0 while it runs. */
+let waitForked: ((pid: number, status: number[]) => number) | undefined;
 /** Reaps one child by pid without waiting: its pid when reaped, 0 while it runs. Set once armed. */
 let reap: ((pid: number) => number) | undefined;
 /** Messages held until armed, so no worker is reported running before its tree is held. */
@@ -94,6 +105,7 @@ function arm(): void {
   const prctl = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)') as (...args: number[]) => number;
   const getppid = libc.func('int getppid()') as () => number;
   const waitpid = libc.func('int waitpid(int pid, int *status, int options)') as (pid: number, status: null, options: number) => number;
+  const waitStatus = libc.func('int waitpid(int pid, _Out_ int *status, int options)') as (pid: number, status: number[], options: number) => number;
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !== 0) {
     throw new Error('prctl(PR_SET_CHILD_SUBREAPER) failed (it needs Linux 3.4 or later): what workers start could outlive the application, so the spawner will not run');
   }
@@ -102,9 +114,15 @@ function arm(): void {
   }
   if (getppid() !== applicationPid) throw Object.assign(new Error(`the application (pid ${applicationPid}) exited before the spawner started`), { applicationGone: true });
   reap = (pid) => waitpid(pid, null, WNOHANG);
+  waitForked = (pid, status) => waitStatus(pid, status, WNOHANG);
   const queue = held ?? [];
   held = undefined;
   for (const { message, done } of queue) post(message, done);
+  if (forked !== undefined) {
+    process.on('SIGCHLD', checkForked);
+    // It may have exited before the listener was there.
+    checkForked();
+  }
 }
 
 function getppidMismatch(error: unknown): boolean {
@@ -122,6 +140,41 @@ function post(message: FromSpawner, done?: () => void): boolean {
 }
 
 // ---- workers ------------------------------------------------------------------------------------
+
+if (forked !== undefined) adoptForked(forked.pid, forked.id);
+
+/** The worker the shell forked: held like the others; its output and stdin are the application's own pipes. */
+function adoptForked(pid: number, id: number): void {
+  const worker: Worker = {
+    pid,
+    kill: (signal) => {
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  workers.set(pid, worker);
+  byId.set(id, worker);
+  post({ t: 'spawned', id, pid });
+}
+
+/** Reaps the forked worker if it has exited (SIGCHLD says some child has). */
+function checkForked(): void {
+  if (forked === undefined || waitForked === undefined) return;
+  const status = [0];
+  if (waitForked(forked.pid, status) !== forked.pid) return;
+  const { pid, id } = forked;
+  forked = undefined;
+  process.off('SIGCHLD', checkForked);
+  const raw = status[0]!;
+  // WIFSIGNALED: the low 7 bits name the signal; else WEXITSTATUS is the next byte.
+  const signalNumber = raw & 0x7f;
+  const signal = signalNumber === 0 ? null : (Object.entries(constants.signals).find(([, n]) => n === signalNumber)?.[0] ?? 'SIGKILL') as NodeJS.Signals;
+  onWorkerExit(pid, id, signal === null ? (raw >> 8) & 0xff : null, signal);
+}
 
 function onSpawn(request: Extract<ToSpawner, { t: 'spawn' }>): void {
   const { id } = request;
@@ -152,15 +205,17 @@ function onSpawn(request: Extract<ToSpawner, { t: 'spawn' }>): void {
   post({ t: 'spawned', id, pid });
   forward(id, child.stdout!, 1);
   forward(id, child.stderr!, 2);
-  child.once('exit', (code, signal) => {
-    workers.delete(pid);
-    byId.delete(id);
-    post({ t: 'exit', id, code, signal });
-    // Its process group first (its plain children), then every orphan it left, detached or not:
-    // they re-parented to this process when it died.
-    kill(-pid);
-    void armed.then(sweep).finally(() => post({ t: 'gone', id }));
-  });
+  child.once('exit', (code, signal) => onWorkerExit(pid, id, code, signal));
+}
+
+function onWorkerExit(pid: number, id: number, code: number | null, signal: NodeJS.Signals | null): void {
+  workers.delete(pid);
+  byId.delete(id);
+  post({ t: 'exit', id, code, signal });
+  // Its process group first (its plain children), then every orphan it left, detached or not:
+  // they re-parented to this process when it died.
+  kill(-pid);
+  void armed.then(sweep).finally(() => post({ t: 'gone', id }));
 }
 
 function onKill(id: number, signal: NodeJS.Signals): void {

@@ -13,6 +13,11 @@
  * that is not a live worker is the orphan of a dead one, and the spawner kills it at once,
  * without ever touching what a live worker still runs. The cost: an orphan that exits stays a
  * zombie under the worker (nothing in it reaps what it did not spawn) until the worker exits.
+ *
+ * And it leads a session and process group of its own (setsid), so that a kill of its group
+ * reaches what it starts and nothing else. A worker spawned detached is one already (setsid then
+ * fails, harmlessly); the application's first worker, forked by the shell that became the
+ * spawner (runtime/platform/spawner-client.ts), is not until here.
  */
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -24,12 +29,14 @@ export async function tieToParent(parentPid: number): Promise<void> {
   const libc = koffi.load('libc.so.6');
   const prctl = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
   const getppid = libc.func('int getppid()');
+  const setsid = libc.func('int setsid()');
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) !== 0) {
     process.stderr.write('[process-sandbox] prctl(PR_SET_PDEATHSIG) failed; this worker may outlive its parent\n');
   }
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !== 0) {
     process.stderr.write('[process-sandbox] prctl(PR_SET_CHILD_SUBREAPER) failed; what this worker detaches is killed only when another worker exits or the application does\n');
   }
+  setsid();
   if (getppid() !== parentPid) {
     // The parent is already gone (we were re-parented): nobody will ever send us work.
     process.exit(1);

@@ -18,8 +18,6 @@ let poolCount = 0;
  */
 function openIsolation(options: IsolationOptions): PoolIsolation {
   const spawner = leaseSpawner();
-  // A pool starts workers at once (minPoolSize) or soon: the spawner boots meanwhile.
-  spawner.warm();
   const limit = options.processMemoryLimitBytes;
   const groups = new Set<string>();
   const pool = `process-sandbox-${process.pid}-${++poolCount}`;

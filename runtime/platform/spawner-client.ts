@@ -10,17 +10,45 @@
  * If it dies while the application lives, its workers die with it (their parent-death signal):
  * each is reported exited by SIGKILL, a worker not yet started fails with a SpawnerError, and the
  * next spawn starts a new spawner.
+ *
+ * The spawner is started by the spawn of a first worker, and that worker boots beside it rather
+ * than after it (a Node start, 20-60 ms, off the first pool's start-up): the application starts
+ * `/bin/sh`, which forks the worker, with the application's pipes as its stdio, and then execs
+ * the spawner in its own pid, so the worker is the spawner's child like every other. Without a
+ * usable /bin/sh (or an executable it could not run), the spawner starts alone and spawns it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fs } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FromSpawner, ToSpawner } from '../protocol/spawner-messages.js';
 import { SpawnerError, type SpawnRequest, type WorkerChild, type WorkerChildEvents } from './worker-child.js';
 
-/** The spawner's entry. A property, so a test can point it at a file that fails. */
-export const spawnerEntry = { path: fileURLToPath(new URL('../../spawner/main.cjs', import.meta.url)) };
+/**
+ * The spawner's entry, and the shell that starts it with a first worker beside it (undefined: the
+ * spawner starts alone). Properties, so a test can point them elsewhere.
+ */
+export const spawnerEntry: { path: string; shell: string | undefined } = {
+  path: fileURLToPath(new URL('../../spawner/main.cjs', import.meta.url)),
+  shell: '/bin/sh',
+};
+
+/**
+ * Run by the shell with: spawner's node, spawner's entry, application pid, worker id, then the
+ * worker's command line. The worker gets fds 4-6 as stdin, stdout and stderr, and neither the
+ * IPC channel (fd 3) nor Node's variables naming it; the spawner keeps only the channel, unsets
+ * what it must not inherit (as when it starts alone), and leaves the workers' cwd for /.
+ */
+const FORK_THEN_EXEC = [
+  'node=$1 entry=$2 application=$3 id=$4; shift 4',
+  '(unset NODE_CHANNEL_FD NODE_CHANNEL_SERIALIZATION_MODE; exec "$@" <&4 >&5 2>&6 3>&- 4<&- 5>&- 6>&-) &',
+  'worker=$!',
+  'exec 4<&- 5>&- 6>&-',
+  'unset NODE_OPTIONS NODE_EXTRA_CA_CERTS',
+  'cd / && exec "$node" "$entry" "$application" "$worker" "$id"',
+].join('\n');
 
 /** How long the spawner may take to exit once released before it is killed. */
 const STOP_TIMEOUT_MS = 6000;
@@ -31,8 +59,6 @@ const STDERR_TAIL_CHARS = 2000;
 export interface SpawnerLease {
   /** Starts a worker through the spawner, starting the spawner first if none runs. */
   spawn(request: SpawnRequest): WorkerChild;
-  /** Starts the spawner now if none runs, so that it has booted by the time the first worker is asked for. */
-  warm(): void;
   /** Gives the lease back; the last one stops the spawner and resolves when it has exited. */
   release(): Promise<void>;
 }
@@ -44,17 +70,13 @@ let leases = 0;
 export function leaseSpawner(): SpawnerLease {
   leases++;
   let released = false;
-  const running = (): Spawner => {
-    if (current === undefined || current.ended) current = new Spawner((ended) => { if (current === ended) current = undefined; });
-    return current;
-  };
   return {
     spawn(request) {
       if (released) throw new SpawnerError('the pool has closed: it starts no more workers');
-      return running().spawn(request);
-    },
-    warm() {
-      if (!released) running();
+      if (current !== undefined && !current.ended) return current.spawn(request);
+      const spawner = new Spawner((ended) => { if (current === ended) current = undefined; }, request);
+      current = spawner;
+      return spawner.first;
     },
     release() {
       if (released) return Promise.resolve();
@@ -68,6 +90,8 @@ export function leaseSpawner(): SpawnerLease {
 }
 
 class Spawner {
+  /** The worker whose spawn started this spawner. */
+  readonly first: WorkerChild;
   readonly #process: ChildProcess | undefined;
   readonly #workers = new Map<number, SpawnedWorker>();
   readonly #closed: Promise<void>;
@@ -77,22 +101,12 @@ class Spawner {
   #ended: string | undefined;
   #stderr = '';
 
-  constructor(onEnd: (spawner: Spawner) => void) {
+  constructor(onEnd: (spawner: Spawner) => void, first: SpawnRequest) {
     this.#onEnd = onEnd;
-    const env = { ...process.env };
-    delete env['NODE_OPTIONS'];
-    delete env['NODE_EXTRA_CA_CERTS'];
+    const beside = besideable(first);
     let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, [spawnerEntry.path, String(process.pid)], {
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env,
-        // Holds no directory busy; workers get their own cwd.
-        cwd: '/',
-        // Its own session: a terminal's Ctrl-C or hang-up, meant for the application, does not reach it.
-        detached: true,
-        serialization: 'json',
-      });
+      child = beside ? this.#startWith(first) : this.#startAlone();
     } catch (error) {
       this.#startError = error as Error;
     }
@@ -100,6 +114,7 @@ class Spawner {
     if (child === undefined) {
       this.#closed = Promise.resolve();
       this.#end(`could not be started: ${this.#startError!.message}`);
+      this.first = this.spawn(first);
       return;
     }
     // Ended once it has exited, its channel is read to the end (no message lost) and its stderr
@@ -128,6 +143,49 @@ class Spawner {
     child.unref();
     child.channel?.unref();
     (child.stderr as Socket).unref();
+    if (!beside) {
+      this.first = this.spawn(first);
+      return;
+    }
+    const worker = new SpawnedWorker(this.#nextId++, this, first.executable);
+    this.#workers.set(worker.id, worker);
+    this.first = worker;
+    const stdio = child.stdio as unknown as readonly (Readable | Writable)[];
+    const [stdin, stdout, stderr] = [stdio[4] as Writable, stdio[5] as Readable, stdio[6] as Readable];
+    stdin.on('error', () => {});
+    stdin.end(`${JSON.stringify({ ...first.bootstrap, parentPid: child.pid })}\n`);
+    worker.takeOutput(stdout, stderr);
+  }
+
+  /** The spawner alone, with the application's Node, no flags, and neither NODE_OPTIONS nor NODE_EXTRA_CA_CERTS. */
+  #startAlone(): ChildProcess {
+    const env = { ...process.env };
+    delete env['NODE_OPTIONS'];
+    delete env['NODE_EXTRA_CA_CERTS'];
+    return spawn(process.execPath, [spawnerEntry.path, String(process.pid)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env,
+      // Holds no directory busy; workers get their own cwd.
+      cwd: '/',
+      // Its own session: a terminal's Ctrl-C or hang-up, meant for the application, does not reach it.
+      detached: true,
+      serialization: 'json',
+    });
+  }
+
+  /**
+   * The shell that forks `first` and becomes the spawner (FORK_THEN_EXEC): started in the
+   * worker's environment and directory, which the spawner then drops as it would have.
+   */
+  #startWith(first: SpawnRequest): ChildProcess {
+    const args = ['-c', FORK_THEN_EXEC, 'process-sandbox-spawner', process.execPath, spawnerEntry.path, String(process.pid), String(this.#nextId), first.executable, ...first.args];
+    return spawn(spawnerEntry.shell!, args, {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe'],
+      env: first.env as NodeJS.ProcessEnv,
+      cwd: first.cwd,
+      detached: true,
+      serialization: 'json',
+    });
   }
 
   get pid(): number | undefined {
@@ -205,6 +263,22 @@ class Spawner {
   }
 }
 
+/**
+ * Whether `request` can boot beside the spawner: a shell to fork it, and an executable the
+ * shell can run (else the spawner spawns it, and its failure is reported as spawn's ENOENT or
+ * EACCES, with the fix, rather than as the shell's exit code 127).
+ */
+function besideable(request: SpawnRequest): boolean {
+  if (spawnerEntry.shell === undefined) return false;
+  try {
+    accessSync(spawnerEntry.shell, fs.X_OK);
+    accessSync(request.executable, fs.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface SpawnerEnd {
   readonly what: string;
   readonly stderr: string;
@@ -250,6 +324,17 @@ class SpawnedWorker extends EventEmitter<WorkerChildEvents> implements WorkerChi
 
   onOutput(fd: 1 | 2, text: string | null): void {
     (fd === 1 ? this.stdout : this.stderr).push(text);
+  }
+
+  /** Output that comes on the application's own pipes (the worker forked beside the spawner), not through the spawner. */
+  takeOutput(stdout: Readable, stderr: Readable): void {
+    for (const [from, to] of [[stdout, this.stdout], [stderr, this.stderr]] as const) {
+      from.setEncoding('utf8');
+      from.on('data', (text: string) => to.push(text));
+      from.on('end', () => to.push(null));
+      from.on('error', () => {});
+      (from as Socket).unref();
+    }
   }
 
   onExit(code: number | null, signal: NodeJS.Signals | null, why: string | undefined): void {

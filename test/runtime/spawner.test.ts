@@ -14,7 +14,8 @@ describe.runIf(process.platform === 'linux')('the spawner (Linux)', () => {
     expect(executable).toBe(process.execPath);
     expect(entry).toMatch(/spawner\/main\.cjs$/);
     expect(application).toBe(String(process.pid));
-    expect(rest).toEqual([]);
+    // When it started with its first worker booting beside it, that worker's pid and the pool's id for it.
+    expect(rest.length === 0 || (rest.length === 2 && rest.every((n) => /^\d+$/.test(n)))).toBe(true);
     const environ = readFileSync(`/proc/${spawner}/environ`, 'utf8').split('\0').map((v) => v.split('=')[0]);
     expect(environ).not.toContain('NODE_OPTIONS');
     expect(environ).not.toContain('NODE_EXTRA_CA_CERTS');
@@ -57,6 +58,52 @@ describe.runIf(process.platform === 'linux')('the spawner (Linux)', () => {
     const replacement = spawnerOf(await c.pid());
     expect(replacement).not.toBe(spawner);
     expect(lineage(replacement)!.ppid).toBe(process.pid);
+  });
+
+  describe('the first worker, which boots beside the spawner (forked by the shell that becomes it)', () => {
+    /** A pool whose first worker started a spawner, and that worker's pid. */
+    async function firstWorker(config: Parameters<typeof testClient>[0] = {}): Promise<{ c: Awaited<ReturnType<typeof testClient>>; pid: number; spawner: number }> {
+      const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, ...config });
+      const pid = await c.pid();
+      const spawner = spawnerOf(pid);
+      const [, , , ...rest] = readFileSync(`/proc/${spawner}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+      // The spawner names the worker the shell forked for it: this one.
+      expect(rest).toEqual([String(pid), '1']);
+      return { c, pid, spawner };
+    }
+
+    it('is the spawner\'s child in a session of its own, and its output and its death by a signal are reported as any worker\'s', async () => {
+      const lines: string[] = [];
+      const log = (line: string): void => { lines.push(line); };
+      const { c, pid } = await firstWorker({ logger: { debug() {}, info: log, warn: log, error: log } });
+      expect(lineage(pid)).toMatchObject({ pgrp: pid, session: pid });
+      await c.chatter('beside');
+      expect(await waitFor(() => lines.some((l) => l.includes('beside')), 2000)).toBe(true);
+      await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError', signal: 'SIGSEGV', pid });
+      expect(await c.add(1, 2)).toBe(3);
+    });
+
+    it('reports its exit code, and what it left behind is killed and reaped when it exits', async () => {
+      const { c, pid, spawner } = await firstWorker();
+      const grandchild = await c.spawnGrandchild();
+      await expect(c.exit(3)).rejects.toMatchObject({ name: 'WorkerCrashedError', exitCode: 3, pid });
+      // Killed, and reaped by the spawner it re-parented to (not left a zombie).
+      expect(await waitFor(() => lineage(grandchild) === undefined, 2000)).toBe(true);
+      expect(isAlive(spawner)).toBe(true);
+    });
+
+    it('without a shell, the spawner starts alone and spawns it', async () => {
+      const { spawnerEntry } = await import('../../dist/runtime/platform/spawner-client.js');
+      const shell = spawnerEntry.shell;
+      spawnerEntry.shell = undefined;
+      try {
+        const c = await testClient();
+        const spawner = spawnerOf(await c.pid());
+        expect(readFileSync(`/proc/${spawner}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0)).toHaveLength(3);
+      } finally {
+        spawnerEntry.shell = shell;
+      }
+    });
   });
 
   it('that cannot start fails worker starts with a WorkerStartError that names it and quotes its stderr', async () => {
