@@ -173,8 +173,6 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       resolved.logger.info(`maxMemoryMB ${resolved.maxMemoryMB} is past what workerExecutable "${resolved.workerExecutable}" can address; using ${capped}`);
       resolved = { ...resolved, maxMemoryMB: capped };
     }
-    // First, so that what it starts (Linux: the spawner, a Node start of its own) starts while
-    // the pipe directory is made.
     const isolation = platform.openIsolation({ processMemoryLimitBytes: resolved.hardMemoryLimitMB === undefined ? undefined : resolved.hardMemoryLimitMB * MIB });
     let pipeHome: string | undefined;
     try {
