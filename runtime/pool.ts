@@ -224,8 +224,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       const worker = this.#idleWorker();
       if (worker !== undefined) {
         worker.run(call);
-        // Keep a spare ready behind the worker that just became busy.
-        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) this.#growSoon();
+        // Keep a spare ready behind the worker that just became busy, where the pool has room for one
+        // (at maxPoolSize this would schedule a #grow for nothing on every call).
+        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined && this.#liveCount().live < this.config.maxPoolSize) this.#growSoon();
         return;
       }
       if (this.#queue.length >= this.config.maxQueueLength) {
