@@ -3,9 +3,11 @@
 // measured the same way in the same run. Each side of each measurement runs in a process of its
 // own (peers/side.mjs), so a peer that throws, rejects or hangs fails its own cell and nothing
 // else. run.mjs calls measurePeers() after the main rows and prints formatPeers()
-// (peers/report.mjs); the main table takes process-sandbox's pool-of-2 figures from here. It reports and never judges; see bench/README.md, "Peers".
+// (peers/report.mjs); the main table takes process-sandbox's cold start and pool-of-2 figures
+// from here. It reports and never judges; see bench/README.md, "Peers".
 import { loadavg } from 'node:os';
 import { PEERS } from './peers/adapters.mjs';
+import { measureColdStart } from './peers/cold-start.mjs';
 import { measureCrash } from './peers/crash.mjs';
 import { measureEcho } from './peers/echo.mjs';
 import { measureLatency } from './peers/latency.mjs';
@@ -26,6 +28,7 @@ const PARTS = {
   echo: ({ sides, rounds }) => measureEcho({ sides, sizeMiB: 16, slowSizeMiB: 1, warmup: 3, rounds: rounds ?? 20, budgetMs: 3000 }),
   crash: ({ sides, rounds }) => measureCrash({ sides, rounds: rounds ?? 5, settleMs: 150 }),
   timeout: ({ sides, rounds }) => measureTimeout({ sides, callTimeoutMs: 100, rounds: rounds ?? 5, deathLimitMs: 5000, settleMs: 150 }),
+  coldStart: ({ sides, rounds }) => measureColdStart({ sides, rounds: rounds ?? 5 }),
   orphans: ({ sides }) => measureOrphans({ sides, waitMs: 2000 }),
 };
 export const PEER_PARTS = Object.keys(PARTS);

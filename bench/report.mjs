@@ -1,7 +1,7 @@
 // Turns the results object into the printed main table. Formatting only: every number comes from
-// run.mjs, and rows 7 from the peer comparison (results.peers), so both tables show one figure.
+// run.mjs, and rows 5′ and 7 from the peer comparison (results.peers), so both tables show one figure.
 import { failedCell, mibPerSecond, ms, perSecond, ratio, table, us } from './format.mjs';
-import { bestPeer, peerFigures, sandboxShape } from './peers/compare.mjs';
+import { bestPeer, coldStartFigures, coldStartMs, peerFigures, sandboxShape } from './peers/compare.mjs';
 
 const latency = (s) => `p50 ${us(s.p50Us)}  p99 ${us(s.p99Us)}`;
 /** "× best peer (name: figure)", or nothing when no peer has the figure. */
@@ -70,18 +70,20 @@ function rows(r) {
     }
   }
 
-  const s = r.startup;
-  if (s === undefined) {
-    if (ran('startup')) failed('', 'worker start-up', 'startup');
-  } else {
-    out.push(['5′', 'start-up: create(), pool of 1', ms(s.poolOfOne.medianMs), `node -e 0: ${ms(s.bareNode.medianMs)}`, '']);
-    if (s.poolOfOneWithoutExtraCaCerts !== undefined) {
-      out.push(['', '  same, without NODE_EXTRA_CA_CERTS', ms(s.poolOfOneWithoutExtraCaCerts.medianMs),
-        `node -e 0: ${ms(s.bareNodeWithoutExtraCaCerts.medianMs)}`, '']);
+  const p = r.peers;
+  const cold = p?.coldStart;
+  if (cold !== undefined) {
+    const variants = [['asIs', 'cold start: create(), pool of 1 → first add(), fresh process'], ['withoutExtraCaCerts', '  same, without NODE_EXTRA_CA_CERTS']];
+    for (const [key, figure] of variants) {
+      if (cold[key] === undefined) continue;
+      const mine = cold[key]['process-sandbox'];
+      const bare = coldStartMs(cold, key, 'bareNode');
+      out.push([key === 'asIs' ? '5′' : '', figure, mine.failed !== undefined ? failedCell(mine.failed) : ms(mine.medianMs),
+        `node -e 0: ${ms(bare)}${mine.medianMs === undefined ? '' : ` (+${ms(mine.medianMs - bare)} over it)`}`,
+        againstBest(mine.medianMs, coldStartFigures(cold, key))]);
     }
   }
 
-  const p = r.peers;
   const pool2 = [['crash', 'crash (exit(1)): error → next result'], ['timeout', 'timeout (100 ms): error → next result']];
   for (const [part, figure] of pool2) {
     const shapes = p?.[part];
@@ -106,7 +108,7 @@ export function formatReport(r) {
     `  NODE_EXTRA_CA_CERTS: ${env.nodeExtraCaCerts ? 'set (every Node start reads the extra certificates; start-up rows show both)' : 'not set'}`,
     ...(r.latency === undefined ? [] : [`  Rows 1–2: ${r.latency.pinned ? `pinned with ${r.latency.pinnedWith} (the kernel reported Cpus_allowed_list ${r.latency.allowedCpus})` : 'NOT pinned (no taskset): expect noisy figures'}; `
       + `median of ${r.latency.runs} runs of ${r.latency.callsPerRun} calls, [lowest–highest] run's ratio`]),
-    '  Rows 3–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 7 are the comparison\'s figures (below).',
+    '  Rows 3–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′ and 7 are the comparison\'s figures (below).',
     ...(r.options.only === null ? [] : [`  Only: ${r.options.only.join(', ')}`]),
     '',
   ];

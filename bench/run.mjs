@@ -18,7 +18,7 @@ import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'startup'];
+const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash'];
 
 const badArgument = (message) => {
   process.stderr.write(`bench: ${message}\n`);
@@ -122,7 +122,7 @@ try {
 // Imported only now: they load the client that prepare() has just compiled.
 const { measureThroughput } = await import('./throughput.mjs');
 const { measureEcho } = await import('./echo.mjs');
-const { measureCrashRecovery, measureStartup } = await import('./lifecycle.mjs');
+const { measureCrashRecovery } = await import('./lifecycle.mjs');
 
 // [section, which --only key selects it, title, measure]
 const sections = [
@@ -135,7 +135,6 @@ const sections = [
     if (!(results.crash?.spareWorkers > 0)) return undefined;
     return measureCrashRecovery({ rounds: rounds ?? 5, options: { spareWorkers: 0 } });
   }],
-  ['startup', 'startup', 'worker start-up (row 5)', () => measureStartup({ rounds: rounds ?? 5 })],
 ];
 for (const [key, selector, title, measure] of sections) {
   if (!selected(selector)) continue;
@@ -154,7 +153,7 @@ results.options = { warmup: Number(options.warmup), calls: Number(options.calls)
 
 // Last, so that the peers' processes cannot disturb rows 1–5: the same claims measured on
 // workerpool, jest-worker, tinypool and worker-farm (bench/peers.mjs). With SANDBOX_BENCH_PEERS=0
-// only process-sandbox's side of each runs (the main table takes rows 7 from it).
+// only process-sandbox's side of each runs (the main table takes rows 5′ and 7 from it).
 const peerParts = PEER_PARTS.filter((part) => selected(`peers.${part}`));
 if (peerParts.length > 0) {
   if (!peersEnabled()) process.stderr.write('bench: peers skipped (SANDBOX_BENCH_PEERS=0): process-sandbox\'s side of each comparison alone\n');

@@ -30,3 +30,13 @@ export function peerFigures(shapes, workers, field) {
 
 /** process-sandbox's shape of a crash or timeout result. */
 export const sandboxShape = (shapes, workers, minWorkers) => shapes?.find((s) => s.peer === SANDBOX && s.workers === workers && s.minWorkers === minWorkers);
+
+/** A side's cold-start median in one environment variant ('asIs' or 'withoutExtraCaCerts'). */
+export const coldStartMs = (coldStart, variant, side) => coldStart?.[variant]?.[side]?.medianMs;
+
+/** Every side's cold-start median in a variant, as { side: ms }; `node -e 0` is no side. */
+export function coldStartFigures(coldStart, variant) {
+  const out = {};
+  for (const [side, v] of Object.entries(coldStart?.[variant] ?? {})) if (side !== 'bareNode' && typeof v.medianMs === 'number') out[side] = v.medianMs;
+  return out;
+}

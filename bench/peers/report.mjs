@@ -1,6 +1,6 @@
 // The peers' tables, from measurePeers()'s result (bench/peers.mjs). Formatting only.
 import { failedCell, mibPerSecond, ms, ratio, table, us } from '../format.mjs';
-import { bestPeer, peerFigures, shapeLabel } from './compare.mjs';
+import { bestPeer, coldStartFigures, peerFigures, shapeLabel } from './compare.mjs';
 
 const SANDBOX = 'process-sandbox';
 
@@ -26,6 +26,29 @@ function latencyTable(r) {
       lat === undefined || lat.failed !== undefined ? '' : `${us(lat.p50Us)} / ${us(lat.p99Us)}`,
       orphan === undefined ? 'not measured' : orphan.failed !== undefined ? failedCell(orphan.failed) : orphan.alive ? `ALIVE (state ${orphan.state}, parent pid ${orphan.ppid})` : 'dead',
     ]);
+  }
+  return [...lines, ...table(rows)];
+}
+
+function coldStartTable(c) {
+  const variants = [['asIs', 'environment as it is'], ...(c.withoutExtraCaCerts === undefined ? [] : [['withoutExtraCaCerts', 'without NODE_EXTRA_CA_CERTS']])];
+  const lines = [
+    `Cold start: a fresh process that has imported the library creates a pool of 1 and gets add(1, 2)'s answer; median of ${c.rounds} rounds, a process each, the sides in turn.`,
+    '  "over node -e 0" is the figure minus a bare `node -e 0` spawned and exited in the same rounds; the workers get the application\'s environment, explicitly.',
+  ];
+  const header = ['peer'];
+  for (const [, title] of variants) header.push(title, 'over node -e 0', '× best peer');
+  const rows = [header];
+  for (const name of ['bareNode', ...Object.keys(c.asIs).filter((k) => k !== 'bareNode')]) {
+    const row = [name === 'bareNode' ? 'node -e 0' : name];
+    for (const [key] of variants) {
+      const v = c[key][name];
+      const bare = c[key].bareNode?.medianMs;
+      if (v.failed !== undefined) row.push(failedCell(v.failed), '', '');
+      else if (name === 'bareNode') row.push(ms(v.medianMs), '', '');
+      else row.push(ms(v.medianMs), bare === undefined ? '' : `+${ms(v.medianMs - bare)}`, name === SANDBOX ? againstBest(v.medianMs, coldStartFigures(c, key)) : '');
+    }
+    rows.push(row);
   }
   return [...lines, ...table(rows)];
 }
@@ -94,6 +117,7 @@ export function formatPeers(r) {
   // Each table, when one of the parts it shows ran.
   const tables = [
     [r.latency ?? r.orphans, () => latencyTable(r)],
+    [r.coldStart, () => coldStartTable(r.coldStart)],
     [r.crash ?? r.timeout, () => failuresTable(r)],
     [r.echo, () => echoTable(r.echo)],
   ];
