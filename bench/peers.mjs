@@ -3,8 +3,8 @@
 // measured the same way in the same run. Each side of each measurement runs in a process of its
 // own (peers/side.mjs), so a peer that throws, rejects or hangs fails its own cell and nothing
 // else. run.mjs calls measurePeers() after the main rows and prints formatPeers()
-// (peers/report.mjs); the main table takes process-sandbox's cold start and pool-of-2 figures
-// from here. It reports and never judges; see bench/README.md, "Peers".
+// (peers/report.mjs); the main table takes process-sandbox's cold start, stall and pool-of-2
+// figures from here. It reports and never judges; see bench/README.md, "Peers".
 import { loadavg } from 'node:os';
 import { PEERS } from './peers/adapters.mjs';
 import { measureColdStart } from './peers/cold-start.mjs';
@@ -12,6 +12,7 @@ import { measureCrash } from './peers/crash.mjs';
 import { measureEcho } from './peers/echo.mjs';
 import { measureLatency } from './peers/latency.mjs';
 import { measureOrphans } from './peers/orphans.mjs';
+import { measureStall } from './peers/stall.mjs';
 import { measureTimeout } from './peers/timeout.mjs';
 
 export { formatPeers } from './peers/report.mjs';
@@ -29,6 +30,14 @@ const PARTS = {
   crash: ({ sides, rounds }) => measureCrash({ sides, rounds: rounds ?? 5, settleMs: 150 }),
   timeout: ({ sides, rounds }) => measureTimeout({ sides, callTimeoutMs: 100, rounds: rounds ?? 5, deathLimitMs: 5000, settleMs: 150 }),
   coldStart: ({ sides, rounds }) => measureColdStart({ sides, rounds: rounds ?? 5 }),
+  stall: ({ sides, rounds }) => measureStall({
+    sides,
+    heaps: [{ label: 'small', heapMiB: 0 }, { label: '1.5 GB', heapMiB: 1536 }],
+    starts: rounds ?? 10,
+    recycleThreshold: 5,
+    settleMs: 100,
+    tailMs: 20,
+  }),
   orphans: ({ sides }) => measureOrphans({ sides, waitMs: 2000 }),
 };
 export const PEER_PARTS = Object.keys(PARTS);

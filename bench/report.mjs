@@ -1,7 +1,7 @@
 // Turns the results object into the printed main table. Formatting only: every number comes from
-// run.mjs, and rows 5′ and 7 from the peer comparison (results.peers), so both tables show one figure.
+// run.mjs, and rows 5′–7 from the peer comparison (results.peers), so both tables show one figure.
 import { failedCell, mibPerSecond, ms, perSecond, ratio, table, us } from './format.mjs';
-import { bestPeer, coldStartFigures, coldStartMs, peerFigures, sandboxShape } from './peers/compare.mjs';
+import { bestPeer, coldStartFigures, coldStartMs, peerFigures, sandboxShape, stallFigures } from './peers/compare.mjs';
 
 const latency = (s) => `p50 ${us(s.p50Us)}  p99 ${us(s.p99Us)}`;
 /** "× best peer (name: figure)", or nothing when no peer has the figure. */
@@ -84,6 +84,22 @@ function rows(r) {
     }
   }
 
+  for (const [i, heap] of (p?.stall ?? []).entries()) {
+    const mine = heap.perPeer['process-sandbox'];
+    const figure = `event-loop stall per worker start, ${heap.label} heap`;
+    if (mine.failed !== undefined) {
+      out.push([i === 0 ? '6' : '', figure, failedCell(mine.failed), '', '']);
+      continue;
+    }
+    const stall = (s) => `${ms(s.medianMaxStallMs)} (busy ${ms(s.medianMaxBusyStallMs)})`;
+    out.push([i === 0 ? '6' : '', `${figure} (RSS ${Math.round(mine.rssMiB)} MiB): crash → replacement`, stall(mine.crash),
+      `p99 ${ms(mine.crash.p99StallMs)}; idle windows: ${stall(mine.idle)}`,
+      `target ≤ 1 ms; busy: ${againstBest(mine.crash.medianMaxBusyStallMs, stallFigures(heap, (v) => v.crash.medianMaxBusyStallMs))}`]);
+    out.push(['', '  recycle (processRecycleThreshold 5)', stall(mine.recycle), `p99 ${ms(mine.recycle.p99StallMs)}`, '']);
+    out.push(['', '  first pool created after the heap grew', `${ms(mine.lateCreate.maxStallMs)} (busy ${ms(mine.lateCreate.maxBusyStallMs)})`,
+      `create → first result: ${ms(mine.lateCreate.createToFirstResultMs)}`, '']);
+  }
+
   const pool2 = [['crash', 'crash (exit(1)): error → next result'], ['timeout', 'timeout (100 ms): error → next result']];
   for (const [part, figure] of pool2) {
     const shapes = p?.[part];
@@ -108,7 +124,7 @@ export function formatReport(r) {
     `  NODE_EXTRA_CA_CERTS: ${env.nodeExtraCaCerts ? 'set (every Node start reads the extra certificates; start-up rows show both)' : 'not set'}`,
     ...(r.latency === undefined ? [] : [`  Rows 1–2: ${r.latency.pinned ? `pinned with ${r.latency.pinnedWith} (the kernel reported Cpus_allowed_list ${r.latency.allowedCpus})` : 'NOT pinned (no taskset): expect noisy figures'}; `
       + `median of ${r.latency.runs} runs of ${r.latency.callsPerRun} calls, [lowest–highest] run's ratio`]),
-    '  Rows 3–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′ and 7 are the comparison\'s figures (below).',
+    '  Rows 3–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′–7 are the comparison\'s figures (below).',
     ...(r.options.only === null ? [] : [`  Only: ${r.options.only.join(', ')}`]),
     '',
   ];

@@ -40,3 +40,12 @@ export function coldStartFigures(coldStart, variant) {
   for (const [side, v] of Object.entries(coldStart?.[variant] ?? {})) if (side !== 'bareNode' && typeof v.medianMs === 'number') out[side] = v.medianMs;
   return out;
 }
+
+/** Every side's figure `pick(result)` from one heap of the stall result, as { side: value }. */
+export function stallFigures(heap, pick) {
+  const out = {};
+  for (const [side, v] of Object.entries(heap?.perPeer ?? {})) {
+    if (v.failed === undefined) out[side] = pick(v);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // The peers' tables, from measurePeers()'s result (bench/peers.mjs). Formatting only.
 import { failedCell, mibPerSecond, ms, ratio, table, us } from '../format.mjs';
-import { bestPeer, coldStartFigures, peerFigures, shapeLabel } from './compare.mjs';
+import { bestPeer, coldStartFigures, peerFigures, shapeLabel, stallFigures } from './compare.mjs';
 
 const SANDBOX = 'process-sandbox';
 
@@ -110,6 +110,40 @@ function echoTable(e) {
   return table(rows);
 }
 
+/** "median (worst w)" of a stall summary's field pair. */
+const spread = (summary, med, worst) => `${ms(summary[med])} (worst ${ms(summary[worst])})`;
+
+function stallTable(stall) {
+  const lines = [
+    'Event-loop stall per worker start: the longest gap of a 1 ms timer past its 1 ms, per start (median over the starts, and the worst); "busy" is the part the',
+    '  application spent on CPU (the rest it waited for one: a worker booting on a 2-CPU machine takes one). Pools opened while the heap was small, then the heap grown;',
+    '  "crash": the worker calls process.exit(1) and the pool replaces it; "recycle": processRecycleThreshold 5; "first pool after": every pool closed, a new one created;',
+    '  "idle": windows as long as the crash windows with nothing starting, the floor of this machine\'s noise.',
+  ];
+  const rows = [['peer', 'heap: used / RSS', 'crash → replacement: max stall', 'busy', 'p99 stall', 'recycle: max stall', 'busy', 'first pool after: stall (busy)', 'idle: max stall (busy)']];
+  for (const heap of stall) {
+    const crashBest = stallFigures(heap, (v) => v.crash.medianMaxBusyStallMs);
+    for (const [name, v] of Object.entries(heap.perPeer)) {
+      if (v.failed !== undefined) {
+        rows.push([name, heap.label, failedCell(v.failed)]);
+        continue;
+      }
+      rows.push([
+        name,
+        `${heap.label}: ${Math.round(v.heapUsedMiB)} / ${Math.round(v.rssMiB)} MiB`,
+        spread(v.crash, 'medianMaxStallMs', 'worstMaxStallMs'),
+        `${spread(v.crash, 'medianMaxBusyStallMs', 'worstMaxBusyStallMs')}${name === SANDBOX ? ` ${againstBest(v.crash.medianMaxBusyStallMs, crashBest)}` : ''}`,
+        ms(v.crash.p99StallMs),
+        v.recycle === undefined ? '' : spread(v.recycle, 'medianMaxStallMs', 'worstMaxStallMs'),
+        v.recycle === undefined ? '' : spread(v.recycle, 'medianMaxBusyStallMs', 'worstMaxBusyStallMs'),
+        `${ms(v.lateCreate.maxStallMs)} (${ms(v.lateCreate.maxBusyStallMs)})`,
+        `${ms(v.idle.medianMaxStallMs)} (${ms(v.idle.medianMaxBusyStallMs)})`,
+      ]);
+    }
+  }
+  return [...lines, ...table(rows)];
+}
+
 /** The peers' tables, from measurePeers()'s result. */
 export function formatPeers(r) {
   const who = r.sides.length === 1 ? 'process-sandbox\'s side alone (SANDBOX_BENCH_PEERS=0)' : `peers, each in its process (child_process) mode`;
@@ -120,6 +154,7 @@ export function formatPeers(r) {
     [r.coldStart, () => coldStartTable(r.coldStart)],
     [r.crash ?? r.timeout, () => failuresTable(r)],
     [r.echo, () => echoTable(r.echo)],
+    [r.stall, () => stallTable(r.stall)],
   ];
   for (const [ran, format] of tables) if (ran !== undefined) lines.push(...format(), '');
   for (const [key, message] of Object.entries(r.errors)) lines.push(`  peers ${key}: could not run: ${message}`);
