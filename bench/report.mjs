@@ -26,11 +26,17 @@ function rows(r) {
     const range = (q) => (l.runs > 1 ? ` [${ratio(q.min, 3)}–${ratio(q.max, 3)}]` : '');
     out.push(['2', `add(), sequential, pool of 1, ${pin}`, latency(l.client), 'row 1',
       `p50 ${ratio(l.p50Ratio.median, 3)}${range(l.p50Ratio)} (target ≤ 1.15×: ${l.p50Ratio.median <= 1.15 ? 'met' : 'missed'}); p99 ${ratio(l.p99Ratio.median)}`]);
-    const d = l.clientDefaults;
-    if (d !== null) {
-      out.push(['', '  same, every option at its default', `mean ${us(d.meanUs)}, max ${ms(d.maxUs / 1000)}`,
-        `${d.recycles} recycles (1 per ${d.processRecycleThreshold} calls)`, `mean ${ratio(d.meanUs / l.client.meanUs)} row 2's`]);
-    }
+  }
+
+  const d = r.recycling;
+  if (d === undefined) {
+    if (ran('recycling')) failed('2′', 'recycling at the defaults', 'recycling');
+  } else {
+    const { defaults: on, off } = d;
+    out.push(['2′', `add(), every option at its default, unpinned (${on.calls} calls a side)`, `mean ${us(on.meanUs)}, p99 ${us(on.p99Us)}, max ${ms(on.maxUs / 1000)}`,
+      `recycling off: mean ${us(off.meanUs)}, p99 ${us(off.p99Us)}, max ${ms(off.maxUs / 1000)}`,
+      `mean ${ratio(on.meanUs / off.meanUs)} (target ≤ 1.5×); max ${ms(on.maxUs / 1000)} (target ≤ 5 ms)`]);
+    out.push(['', '', `${on.recycles} recycles (1 per ${on.processRecycleThreshold} calls), ${on.callsOver1Ms} calls over 1 ms`, `${off.recycles} recycles, ${off.callsOver1Ms} calls over 1 ms`, '']);
   }
 
   const t = r.throughput;
@@ -124,7 +130,7 @@ export function formatReport(r) {
     `  NODE_EXTRA_CA_CERTS: ${env.nodeExtraCaCerts ? 'set (every Node start reads the extra certificates; start-up rows show both)' : 'not set'}`,
     ...(r.latency === undefined ? [] : [`  Rows 1–2: ${r.latency.pinned ? `pinned with ${r.latency.pinnedWith} (the kernel reported Cpus_allowed_list ${r.latency.allowedCpus})` : 'NOT pinned (no taskset): expect noisy figures'}; `
       + `median of ${r.latency.runs} runs of ${r.latency.callsPerRun} calls, [lowest–highest] run's ratio`]),
-    '  Rows 3–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′–7 are the comparison\'s figures (below).',
+    '  Rows 2′–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′–7 are the comparison\'s figures (below).',
     ...(r.options.only === null ? [] : [`  Only: ${r.options.only.join(', ')}`]),
     '',
   ];

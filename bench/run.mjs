@@ -18,7 +18,7 @@ import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash'];
+const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'recycling'];
 
 const badArgument = (message) => {
   process.stderr.write(`bench: ${message}\n`);
@@ -66,9 +66,7 @@ async function runLatency(runs) {
   const pinned = cpu !== null;
   const all = [];
   for (let i = 0; i < runs; i++) {
-    // Only the first run also measures the all-defaults client (row 2′).
-    const defaultCalls = i === 0 ? '5000' : '0';
-    all.push(await runJsonChild(here('./latency.mjs'), ['--warmup', options.warmup, '--calls', options.calls, '--default-calls', defaultCalls], cpu, 'latency.mjs', { timeoutMs: 300_000 }));
+    all.push(await runJsonChild(here('./latency.mjs'), ['--warmup', options.warmup, '--calls', options.calls], cpu, 'latency.mjs', { timeoutMs: 300_000 }));
   }
   const pick = (side, field) => median(all.map((r) => r[side][field]));
   const ratios = (field) => all.map((r) => r.client[field] / r.floor[field]);
@@ -82,7 +80,6 @@ async function runLatency(runs) {
     client: { p50Us: pick('client', 'p50Us'), p99Us: pick('client', 'p99Us'), meanUs: pick('client', 'meanUs') },
     p50Ratio: { median: median(ratios('p50Us')), min: Math.min(...ratios('p50Us')), max: Math.max(...ratios('p50Us')) },
     p99Ratio: { median: median(ratios('p99Us')), min: Math.min(...ratios('p99Us')), max: Math.max(...ratios('p99Us')) },
-    clientDefaults: all[0].clientDefaults,
     each: all,
   };
 }
@@ -135,6 +132,8 @@ const sections = [
     if (!(results.crash?.spareWorkers > 0)) return undefined;
     return measureCrashRecovery({ rounds: rounds ?? 5, options: { spareWorkers: 0 } });
   }],
+  // Unpinned, in a fresh process: 24,000 calls a side give 20 and more recycles at the default 1000.
+  ['recycling', 'recycling', 'recycling at the defaults (row 2′)', () => runJsonChild(here('./recycling.mjs'), ['--warmup', options.warmup], null, 'recycling.mjs', { timeoutMs: 300_000 })],
 ];
 for (const [key, selector, title, measure] of sections) {
   if (!selected(selector)) continue;
@@ -153,7 +152,7 @@ results.options = { warmup: Number(options.warmup), calls: Number(options.calls)
 
 // Last, so that the peers' processes cannot disturb rows 1–5: the same claims measured on
 // workerpool, jest-worker, tinypool and worker-farm (bench/peers.mjs). With SANDBOX_BENCH_PEERS=0
-// only process-sandbox's side of each runs (the main table takes rows 5′ and 7 from it).
+// only process-sandbox's side of each runs (the main table takes rows 5′–7 from it).
 const peerParts = PEER_PARTS.filter((part) => selected(`peers.${part}`));
 if (peerParts.length > 0) {
   if (!peersEnabled()) process.stderr.write('bench: peers skipped (SANDBOX_BENCH_PEERS=0): process-sandbox\'s side of each comparison alone\n');
