@@ -137,7 +137,8 @@ const lines = [
   '',
   'Pool of 2: process-sandbox with minPoolSize 1 (the second worker is its spare) and 2, each peer with two workers started up front. Event-loop stall: the longest'
     + ' gap of the application\'s 1 ms timer while a crashed worker is replaced, median over the starts; "busy" is the part of it the application spent on CPU'
-    + ' (the rest it waited for one). Echo and cold start on json IPC peers are their defaults; `serialization: \'advanced\'` where the peer lets one choose it.',
+    + ' (the rest it waited for one). Echo: each peer\'s default first (Node\'s json IPC for workerpool, tinypool and worker-farm), then `serialization: \'advanced\'`'
+    + ' where the peer lets one choose it.',
 ];
 const section = lines.join('\n');
 
