@@ -4,7 +4,7 @@
 // share one CPU and every round trip pays the same two context switches, not the luck of the
 // scheduler. Prints one JSON line on stdout.
 //
-//   node bench/latency.mjs [--warmup 2000] [--calls 20000] [--blocks 40] [--default-calls 5000]
+//   node bench/latency.mjs [--warmup 2000] [--calls 20000] [--blocks 40]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
@@ -16,13 +16,11 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     calls: { type: 'string', default: '20000' },
     blocks: { type: 'string', default: '40' },
-    'default-calls': { type: 'string', default: '5000' },
   },
 });
 const warmup = Number(values.warmup);
 const calls = Number(values.calls);
 const blocks = Number(values.blocks);
-const defaultCalls = Number(values['default-calls']);
 const UNTIMED_AFTER_SWITCH = 2;
 
 /** Times `count` sequential calls into samples[from…], in milliseconds. */
@@ -71,35 +69,11 @@ try {
     }
   }
 
-  // A client with every option at its default (processRecycleThreshold 1000, maxPoolSize 5,
-  // spare workers as configured): what an application that keeps the defaults sees under
-  // sustained sequential load.
-  let defaults = null;
-  if (defaultCalls > 0) {
-    const plain = await openClient({ processRecycleThreshold: undefined });
-    try {
-      await timeSequential(() => plain.add(1, 2), new Float64Array(warmup), 0, warmup);
-      const samples = new Float64Array(defaultCalls);
-      const start = performance.now();
-      await timeSequential(() => plain.add(1, 2), samples, 0, defaultCalls);
-      const elapsedMs = performance.now() - start;
-      defaults = {
-        ...latencySummaryUs(samples),
-        callsPerSecond: defaultCalls / (elapsedMs / 1000),
-        recycles: plain.pool.stats().totals.recycles,
-        processRecycleThreshold: plain.pool.config.processRecycleThreshold,
-      };
-    } finally {
-      await plain.close();
-    }
-  }
-
   process.stdout.write(`${JSON.stringify({
     allowedCpus: allowedCpus(),
     warmup,
     floor: latencySummaryUs(floorSamples),
     client: latencySummaryUs(clientSamples),
-    clientDefaults: defaults,
   })}\n`);
 } finally {
   await client.close();

@@ -1,52 +1,11 @@
-// Process lifetimes: how long create() takes to get a worker ready, and how long the next call
-// waits after a worker crashes. Runs unpinned, in run.mjs's process.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// Row 5, a worker's death: how long the next call waits after a worker crashes. Runs unpinned, in
+// run.mjs's process. (Row 5′, the cold start, is measured beside the peers: peers/cold-start.mjs.)
 import { expectEqual, openClient } from './client.mjs';
 import { median, waitUntil } from './stats.mjs';
 
-const run = promisify(execFile);
 const SETTLE_TIMEOUT_MS = 10_000;
 
-/** Milliseconds from create() to a ready pool of 1, `rounds` times (each pool closed before the next). */
-async function timeStartups(rounds, env) {
-  const times = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    const client = await openClient({ minPoolSize: 1, maxPoolSize: 1, ...(env === undefined ? {} : { env }) });
-    times.push(performance.now() - start);
-    await client.close();
-  }
-  return times;
-}
-
-/** Milliseconds for a bare `node -e 0` to start and exit: the part of start-up that is Node's own. */
-async function timeBareNode(rounds, env) {
-  const times = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await run(process.execPath, ['-e', '0'], { env });
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
 const summary = (times) => ({ rounds: times.length, medianMs: median(times), allMs: times });
-
-/** Start-up with the environment as it is and, when NODE_EXTRA_CA_CERTS is set, without it. */
-export async function measureStartup({ rounds }) {
-  const result = {
-    bareNode: summary(await timeBareNode(rounds, process.env)),
-    poolOfOne: summary(await timeStartups(rounds, undefined)),
-  };
-  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
-    const env = { ...process.env };
-    delete env.NODE_EXTRA_CA_CERTS;
-    result.bareNodeWithoutExtraCaCerts = summary(await timeBareNode(rounds, env));
-    result.poolOfOneWithoutExtraCaCerts = summary(await timeStartups(rounds, env));
-  }
-  return result;
-}
 
 /**
  * Crashes a worker `rounds` times on a pool of min 1, max 2 (with its other options at their

@@ -1,34 +1,59 @@
 #!/usr/bin/env node
-// `npm run bench`: builds the IBench client with sandbox-gen, measures the five figures described
-// in bench/README.md, prints them as a table and writes bench/results/latest.json. It reports; it
-// does not judge: exit 1 only when a measurement could not run at all (2 for bad arguments).
+// `npm run bench`: builds the IBench client with sandbox-gen, measures the figures described in
+// bench/README.md, prints them as tables and writes bench/results/latest.json. It reports; it
+// does not judge: exit 1 only when one of process-sandbox's own measurements could not run at all
+// (a peer's failure is shown in its cell), 2 for bad arguments.
 //
-//   node bench/run.mjs [--warmup 2000] [--calls 20000] [--latency-runs 5]
+//   node bench/run.mjs [--warmup 2000] [--calls 20000] [--latency-runs 5] [--rounds N]
+//                      [--only latency,echo,peers.stall,...] [--peers process-sandbox,worker-farm]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PEERS } from './peers/adapters.mjs';
+import { PEER_PARTS, formatPeers, measurePeers, peersEnabled } from './peers.mjs';
 import { prepare } from './prepare.mjs';
 import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const { values: options } = parseArgs({
-  options: {
-    warmup: { type: 'string', default: '2000' },
-    calls: { type: 'string', default: '20000' },
-    'latency-runs': { type: 'string', default: '5' },
-  },
-});
+const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'recycling'];
 
-for (const name of ['warmup', 'calls', 'latency-runs']) {
-  const value = Number(options[name]);
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`bench: --${name} must be a whole number of at least 1, got ${JSON.stringify(options[name])}\n`);
-    process.exit(2);
-  }
+const badArgument = (message) => {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+};
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      warmup: { type: 'string', default: '2000' },
+      calls: { type: 'string', default: '20000' },
+      'latency-runs': { type: 'string', default: '5' },
+      // Every measurement's rounds at once, for quick runs while developing.
+      rounds: { type: 'string' },
+      // Only these rows: main sections by name, `peers` for every peer part, `peers.<part>` for one.
+      only: { type: 'string', multiple: true },
+      // Only these sides in the peer parts (process-sandbox is always one).
+      peers: { type: 'string' },
+    },
+  }));
+} catch (error) {
+  badArgument(error.message);
 }
+for (const name of ['warmup', 'calls', 'latency-runs', 'rounds']) {
+  if (options[name] === undefined) continue;
+  const value = Number(options[name]);
+  if (!Number.isInteger(value) || value < 1) badArgument(`--${name} must be a whole number of at least 1, got ${JSON.stringify(options[name])}`);
+}
+const only = options.only?.flatMap((list) => list.split(',')).map((key) => key.trim()).filter((key) => key !== '');
+const known = [...MAIN_SECTIONS, 'peers', ...PEER_PARTS.map((part) => `peers.${part}`)];
+for (const key of only ?? []) if (!known.includes(key)) badArgument(`--only: no row "${key}"; the rows are ${known.join(', ')}`);
+const selected = (key) => only === undefined || only.includes(key) || (key.startsWith('peers.') && only.includes('peers'));
+const rounds = options.rounds === undefined ? undefined : Number(options.rounds);
+const chosenPeers = options.peers?.split(',').map((name) => name.trim());
+for (const name of chosenPeers ?? []) if (!PEERS.includes(name)) badArgument(`--peers: no peer "${name}"; the peers are ${PEERS.join(', ')}`);
 
 /**
  * Rows 1 and 2, from several runs of latency.mjs, each a fresh process with a fresh floor child
@@ -41,9 +66,7 @@ async function runLatency(runs) {
   const pinned = cpu !== null;
   const all = [];
   for (let i = 0; i < runs; i++) {
-    // Only the first run also measures the all-defaults client (row 2′).
-    const defaultCalls = i === 0 ? '5000' : '0';
-    all.push(await runJsonChild(here('./latency.mjs'), ['--warmup', options.warmup, '--calls', options.calls, '--default-calls', defaultCalls], cpu, 'latency.mjs'));
+    all.push(await runJsonChild(here('./latency.mjs'), ['--warmup', options.warmup, '--calls', options.calls], cpu, 'latency.mjs', { timeoutMs: 300_000 }));
   }
   const pick = (side, field) => median(all.map((r) => r[side][field]));
   const ratios = (field) => all.map((r) => r.client[field] / r.floor[field]);
@@ -57,7 +80,6 @@ async function runLatency(runs) {
     client: { p50Us: pick('client', 'p50Us'), p99Us: pick('client', 'p99Us'), meanUs: pick('client', 'meanUs') },
     p50Ratio: { median: median(ratios('p50Us')), min: Math.min(...ratios('p50Us')), max: Math.max(...ratios('p50Us')) },
     p99Ratio: { median: median(ratios('p99Us')), min: Math.min(...ratios('p99Us')), max: Math.max(...ratios('p99Us')) },
-    clientDefaults: all[0].clientDefaults,
     each: all,
   };
 }
@@ -97,21 +119,24 @@ try {
 // Imported only now: they load the client that prepare() has just compiled.
 const { measureThroughput } = await import('./throughput.mjs');
 const { measureEcho } = await import('./echo.mjs');
-const { measureCrashRecovery, measureStartup } = await import('./lifecycle.mjs');
+const { measureCrashRecovery } = await import('./lifecycle.mjs');
 
+// [section, which --only key selects it, title, measure]
 const sections = [
-  ['latency', 'latency (rows 1, 2)', () => runLatency(Number(options['latency-runs']))],
-  ['throughput', 'throughput (row 3)', () => measureThroughput({ inFlight: 64, warmup: 5000, calls: 40_000, rounds: 3 })],
-  ['echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 3, rounds: 20 })],
-  ['crash', 'crash recovery (row 5)', () => measureCrashRecovery({ rounds: 5 })],
-  ['crashNoSpare', 'crash recovery without a spare (row 5)', async () => {
+  ['latency', 'latency', 'latency (rows 1, 2)', () => runLatency(Number(options['latency-runs']))],
+  ['throughput', 'throughput', 'throughput (row 3)', () => measureThroughput({ inFlight: 64, warmup: 5000, calls: 40_000, rounds: rounds ?? 3 })],
+  ['echo', 'echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 3, rounds: rounds ?? 20 })],
+  ['crash', 'crash', 'crash recovery (row 5)', () => measureCrashRecovery({ rounds: rounds ?? 5 })],
+  ['crashNoSpare', 'crash', 'crash recovery without a spare (row 5)', async () => {
     // Only where the runtime has spare workers: the same measurement with none shows what they buy.
     if (!(results.crash?.spareWorkers > 0)) return undefined;
-    return measureCrashRecovery({ rounds: 5, options: { spareWorkers: 0 } });
+    return measureCrashRecovery({ rounds: rounds ?? 5, options: { spareWorkers: 0 } });
   }],
-  ['startup', 'worker start-up (row 5)', () => measureStartup({ rounds: 5 })],
+  // Unpinned, in a fresh process: 24,000 calls a side give 20 and more recycles at the default 1000.
+  ['recycling', 'recycling', 'recycling at the defaults (row 2′)', () => runJsonChild(here('./recycling.mjs'), ['--warmup', options.warmup], null, 'recycling.mjs', { timeoutMs: 300_000 })],
 ];
-for (const [key, title, measure] of sections) {
+for (const [key, selector, title, measure] of sections) {
+  if (!selected(selector)) continue;
   const started = performance.now();
   process.stderr.write(`bench: ${title}…`);
   try {
@@ -123,17 +148,21 @@ for (const [key, title, measure] of sections) {
     process.stderr.write(` failed: ${error.stack ?? error}\n`);
   }
 }
-results.options = { warmup: Number(options.warmup), calls: Number(options.calls), latencyRuns: Number(options['latency-runs']) };
+results.options = { warmup: Number(options.warmup), calls: Number(options.calls), latencyRuns: Number(options['latency-runs']), rounds: rounds ?? null, only: only ?? null };
 
 // Last, so that the peers' processes cannot disturb rows 1–5: the same claims measured on
-// workerpool, jest-worker, tinypool and worker-farm (bench/peers.mjs). SANDBOX_BENCH_PEERS=0 skips it.
-const { formatPeers, measurePeers, peersEnabled } = await import('./peers.mjs');
-if (peersEnabled()) {
-  results.peers = await measurePeers();
+// workerpool, jest-worker, tinypool and worker-farm (bench/peers.mjs). With SANDBOX_BENCH_PEERS=0
+// only process-sandbox's side of each runs (the main table takes rows 5′–7 from it).
+const peerParts = PEER_PARTS.filter((part) => selected(`peers.${part}`));
+if (peerParts.length > 0) {
+  if (!peersEnabled()) process.stderr.write('bench: peers skipped (SANDBOX_BENCH_PEERS=0): process-sandbox\'s side of each comparison alone\n');
+  const sides = chosenPeers === undefined ? undefined : ['process-sandbox', ...chosenPeers.filter((name) => name !== 'process-sandbox')];
+  results.peers = await measurePeers({ sides, parts: peerParts, rounds, warmup: Number(options.warmup) });
   for (const [key, message] of Object.entries(results.peers.errors)) results.errors[`peers.${key}`] = message;
-} else {
-  process.stderr.write('bench: peers skipped (SANDBOX_BENCH_PEERS=0)\n');
+  // process-sandbox's own side failing is our measurement failing; a peer's is that peer's figure.
+  for (const f of results.peers.failures) if (f.side === 'process-sandbox') results.errors[`peers.${f.part}`] = f.reason;
 }
+results.environment.loadAverage1mAtEnd = loadavg()[0];
 
 const { formatReport } = await import('./report.mjs');
 process.stdout.write(`\n${formatReport(results)}\n`);

@@ -49,18 +49,22 @@ const silence = (promise) => { promise.catch(() => {}); return promise; };
 /**
  * Opens `name` with `workers` processes at most (and as many started up front where the peer
  * can), Node IPC serialization `serialization` where the peer lets one choose it (undefined: the
- * peer's default), and a per-call timeout of `callTimeoutMs` for spin() where it has one.
+ * peer's default), a per-call timeout of `callTimeoutMs` for spin() where it has one, and the
+ * workers' environment `env` (undefined: the peer's default). process-sandbox starts
+ * `minWorkers` (default 1) up front, and takes `sandboxOptions` as further pool options.
  */
-export async function openPeer(name, { workers = 1, serialization, callTimeoutMs } = {}) {
+export async function openPeer(name, { workers = 1, minWorkers = 1, serialization, callTimeoutMs, env, sandboxOptions = {} } = {}) {
   switch (name) {
     case 'process-sandbox': {
       // Imported here: it loads the client that prepare() compiled.
       const { openClient } = await import('../client.mjs');
       const client = await openClient({
         workerModule: here('./sandbox-service.mjs'),
-        minPoolSize: 1,
+        minPoolSize: minWorkers,
         maxPoolSize: workers,
         ...(callTimeoutMs === undefined ? {} : { methodCallTimeoutMs: callTimeoutMs }),
+        ...(env === undefined ? {} : { env }),
+        ...sandboxOptions,
       });
       return {
         add: (a, b) => client.add(a, b),
@@ -70,6 +74,7 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
         pids: async () => client.pool.stats().workers.map((w) => w.pid).filter((pid) => pid !== undefined),
         settled: () => client.pool.stats().workers.every((w) => w.state === 'idle'),
         stats: () => client.pool.stats(),
+        pool: client.pool,
         close: () => client.close(),
       };
     }
@@ -78,7 +83,7 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
         workerType: 'process',
         minWorkers: workers,
         maxWorkers: workers,
-        forkOpts: { stdio: 'inherit', ...(serialization === undefined ? {} : { serialization }) },
+        forkOpts: { stdio: 'inherit', ...(serialization === undefined ? {} : { serialization }), ...(env === undefined ? {} : { env }) },
       });
       return {
         add: (a, b) => pool.exec('add', [a, b]),
@@ -97,7 +102,7 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
         // A crashing call is retried on a new child up to maxRetries times (default 3): with
         // process.exit(1) every retry crashes too, so fail at the first, as the others do.
         maxRetries: 0,
-        ...(serialization === undefined ? {} : { forkOptions: { serialization } }),
+        forkOptions: { ...(serialization === undefined ? {} : { serialization }), ...(env === undefined ? {} : { env }) },
       });
       await worker.start();
       return {
@@ -116,6 +121,10 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
         minThreads: workers,
         maxThreads: workers,
         ...(serialization === undefined ? {} : { serialization }),
+        // The application's environment unless told otherwise, as every other peer does by default:
+        // unset, tinypool gives a child_process worker TINYPOOL_WORKER_ID alone (so its workers
+        // would also skip NODE_EXTRA_CA_CERTS, and start faster than anyone else's for that alone).
+        env: env ?? process.env,
       });
       return {
         add: (a, b) => pool.run({ a, b }, { name: 'add' }),
@@ -135,7 +144,7 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
         maxRetries: 0,
         autoStart: true,
         ...(callTimeoutMs === undefined ? {} : { maxCallTime: callTimeoutMs }),
-        ...(serialization === undefined ? {} : { workerOptions: { serialization } }),
+        workerOptions: { ...(serialization === undefined ? {} : { serialization }), ...(env === undefined ? {} : { env }) },
       }, here('./worker-farm-worker.cjs'), METHODS);
       const call = (method, ...args) => new Promise((resolve, reject) => {
         farm[method](...args, (error, value) => (error ? reject(error) : resolve(value)));
@@ -155,3 +164,32 @@ export async function openPeer(name, { workers = 1, serialization, callTimeoutMs
 }
 
 export { silence };
+
+/**
+ * An add(1, 2) that must succeed (`when`: which one, for the message): when it fails, say which
+ * call failed and how (worker-farm's maxCallTime is farm-wide, so it also limits a call that waits
+ * for a child forked for it; on a loaded machine such a child can take longer than 100 ms).
+ */
+export async function checkedAdd(peer, when) {
+  let got;
+  try {
+    got = await peer.add(1, 2);
+  } catch (error) {
+    throw new Error(`add(1, 2) ${when} failed: ${error?.name}: ${error?.message}`);
+  }
+  if (got !== 3) throw new Error(`add(1, 2) ${when} returned ${String(got)}`);
+}
+
+/**
+ * The pools the crash and timeout measurements open: each side with one process, and with two,
+ * the peers' both started up front; process-sandbox with two both as min 1 / max 2 (one started,
+ * the other its spare) and as min 2 / max 2.
+ */
+export function poolShapes(sides) {
+  const shapes = sides.map((peer) => ({ peer, workers: 1, minWorkers: 1 }));
+  for (const peer of sides) {
+    if (peer === 'process-sandbox') shapes.push({ peer, workers: 2, minWorkers: 1 }, { peer, workers: 2, minWorkers: 2 });
+    else shapes.push({ peer, workers: 2, minWorkers: 2 });
+  }
+  return shapes;
+}

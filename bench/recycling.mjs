@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Row 2′, recycling at the defaults: sequential add(1, 2) on a client with every option at its
+// default (processRecycleThreshold 1000 calls: every thousandth call or so starts a Node process)
+// against the same client with recycling off, taking turns in blocks. Unpinned: a real service
+// has more than one CPU, and the replacement's start runs on another one than the caller's. In a
+// process of its own (run.mjs starts it), so that no earlier row's pools or garbage share it.
+// Prints one JSON line on stdout.
+//
+//   node bench/recycling.mjs [--warmup 2000] [--calls 24000] [--blocks 24]
+import { parseArgs } from 'node:util';
+import { expectEqual, openClient } from './client.mjs';
+import { latencySummaryUs } from './stats.mjs';
+
+const { values } = parseArgs({
+  options: {
+    warmup: { type: 'string', default: '2000' },
+    calls: { type: 'string', default: '24000' },
+    blocks: { type: 'string', default: '24' },
+  },
+});
+const warmup = Number(values.warmup);
+const calls = Number(values.calls);
+const blocks = Number(values.blocks);
+const UNTIMED_AFTER_SWITCH = 2;
+
+/** Times `count` sequential calls into samples[from…], in milliseconds. */
+async function timeSequential(call, samples, from, count) {
+  for (let i = from; i < from + count; i++) {
+    const start = performance.now();
+    await call();
+    samples[i] = performance.now() - start;
+  }
+}
+
+// Every option at its default but the logger (silent) and, on the second, processRecycleThreshold.
+const defaults = await openClient({ processRecycleThreshold: undefined });
+const off = await openClient({ processRecycleThreshold: 1e9 });
+try {
+  const sides = {
+    defaults: { client: defaults, samples: new Float64Array(calls) },
+    off: { client: off, samples: new Float64Array(calls) },
+  };
+  for (const side of Object.values(sides)) {
+    expectEqual(await side.client.add(1, 2), 3, 'the client\'s add(1, 2)');
+    side.add = () => side.client.add(1, 2);
+  }
+  const scratch = new Float64Array(Math.max(warmup, UNTIMED_AFTER_SWITCH));
+  for (const side of Object.values(sides)) await timeSequential(side.add, scratch, 0, warmup);
+  for (const side of Object.values(sides)) side.before = side.client.pool.stats().totals;
+
+  // Taking turns in blocks, the order flipped every block, so drift and other load land on both;
+  // the first calls after each switch wake the other side's worker and are not timed.
+  const perBlock = Math.ceil(calls / blocks);
+  for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
+    const count = Math.min(perBlock, calls - from);
+    const order = block % 2 === 0 ? [sides.defaults, sides.off] : [sides.off, sides.defaults];
+    for (const side of order) {
+      await timeSequential(side.add, scratch, 0, UNTIMED_AFTER_SWITCH);
+      await timeSequential(side.add, side.samples, from, count);
+    }
+  }
+
+  const summary = (side) => {
+    const after = side.client.pool.stats().totals;
+    return {
+      ...latencySummaryUs(side.samples),
+      processRecycleThreshold: side.client.pool.config.processRecycleThreshold,
+      // Counted over the timed calls and the untimed ones between blocks.
+      recycles: after.recycles - side.before.recycles,
+      workersStarted: after.workersStarted - side.before.workersStarted,
+      callsOver1Ms: side.samples.filter((ms) => ms > 1).length,
+    };
+  };
+  process.stdout.write(`${JSON.stringify({ warmup, calls, blocks, defaults: summary(sides.defaults), off: summary(sides.off) })}\n`);
+} finally {
+  await defaults.close();
+  await off.close();
+}
