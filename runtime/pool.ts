@@ -114,6 +114,8 @@ export interface PoolStats {
 type PoolState = 'open' | 'draining' | 'closed';
 
 const MIB = 1024 * 1024;
+/** How long #growSoon waits before it starts workers: see there. */
+const GROW_DELAY_MS = 2;
 
 export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly service: ServiceDescriptor;
@@ -133,6 +135,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #startup: { resolve: () => void; reject: (error: WorkerStartError) => void } | undefined;
   #startTimer: NodeJS.Timeout | undefined;
   #growScheduled = false;
+  /** Workers a #growSoon was asked for at least (a spare behind a worker that became busy), until #grow runs. */
+  #demand = 0;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined) {
@@ -226,7 +230,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         worker.run(call);
         // Keep a spare ready behind the worker that just became busy, where the pool has room for one
         // (at maxPoolSize this would schedule a #grow for nothing on every call).
-        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined && this.#liveCount().live < this.config.maxPoolSize) this.#growSoon();
+        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) {
+          const { live } = this.#liveCount();
+          // Counted now: by the time #grow runs, this call may be done, and its worker idle again.
+          if (live < this.config.maxPoolSize) this.#growSoon(live + 1);
+        }
         return;
       }
       if (this.#queue.length >= this.config.maxQueueLength) {
@@ -329,7 +337,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let { live } = counts;
     const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
     const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
-    const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare));
+    const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare, this.#state === 'open' ? this.#demand : 0));
+    this.#demand = 0;
     let slots = this.#starts.slots();
     for (; live < wanted && slots > 0; live++, slots--) this.#spawn();
     // Successors of workers near or past a recycle threshold, over maxPoolSize if need be.
@@ -355,17 +364,22 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * #grow, once the current callbacks are done. spawn() blocks the event loop for a few
-   * milliseconds; deferred, it does not sit between a crash and the caller's next call (which
-   * the spare worker takes at once), nor between a call and its reply.
+   * #grow, a moment later. Starting a worker costs the application's thread about half a
+   * millisecond (the pipe's listener, the message to the spawner); run at once, or on the next
+   * tick, it would sit between a crash and the reply to the caller's next call (which a spare
+   * takes at once), or between the call that made the last idle worker busy and its reply.
+   * GROW_DELAY_MS lets such a reply come first; a start takes tens of milliseconds anyway.
+   * (Calls that wait in the queue for a worker call #grow directly.)
    */
-  #growSoon(): void {
+  #growSoon(demand = 0): void {
+    this.#demand = Math.max(this.#demand, demand);
     if (this.#growScheduled) return;
     this.#growScheduled = true;
-    setImmediate(() => {
+    // Not unref'd: a call waiting for the worker this may start must keep the application alive.
+    setTimeout(() => {
       this.#growScheduled = false;
       this.#grow();
-    });
+    }, GROW_DELAY_MS);
   }
 
   #warmUp(): Promise<void> {

@@ -176,13 +176,22 @@ function checkForked(): void {
   onWorkerExit(pid, id, signal === null ? (raw >> 8) & 0xff : null, signal);
 }
 
+/** The environments the application has sent, by its number for each. */
+const environments = new Map<number, NodeJS.ProcessEnv>();
+
 function onSpawn(request: Extract<ToSpawner, { t: 'spawn' }>): void {
   const { id } = request;
+  if (request.env !== undefined) environments.set(request.envId, request.env as NodeJS.ProcessEnv);
+  const env = environments.get(request.envId);
+  if (env === undefined) {
+    post({ t: 'failed', id, code: undefined, message: `the spawner was sent no environment number ${request.envId} (a bug in process-sandbox)` });
+    return;
+  }
   let child: ChildProcess;
   try {
     child = spawn(request.executable, request.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: request.env as NodeJS.ProcessEnv,
+      env,
       cwd: request.cwd,
       // Its own process group, so a kill takes its plain children too.
       detached: true,

@@ -97,6 +97,8 @@ class Spawner {
   readonly #closed: Promise<void>;
   readonly #onEnd: (spawner: Spawner) => void;
   #nextId = 1;
+  /** The environments this spawner has been sent, by identity (a pool's workers share one object). */
+  readonly #envIds = new Map<object, number>();
   #startError: Error | undefined;
   #ended: string | undefined;
   #stderr = '';
@@ -204,7 +206,13 @@ class Spawner {
       return worker;
     }
     this.#workers.set(worker.id, worker);
-    this.send({ t: 'spawn', id: worker.id, executable: request.executable, args: request.args, env: request.env, cwd: request.cwd, bootstrap: request.bootstrap });
+    let envId = this.#envIds.get(request.env);
+    const known = envId !== undefined;
+    if (envId === undefined) {
+      envId = this.#envIds.size + 1;
+      this.#envIds.set(request.env, envId);
+    }
+    this.send({ t: 'spawn', id: worker.id, executable: request.executable, args: request.args, envId, ...(known ? {} : { env: request.env }), cwd: request.cwd, bootstrap: request.bootstrap });
     return worker;
   }
 
@@ -306,7 +314,16 @@ class SpawnedWorker extends EventEmitter<WorkerChildEvents> implements WorkerChi
 
   kill(signal: NodeJS.Signals): void {
     // After the exit there is nothing to ask for: the spawner kills and reaps what a worker leaves at every exit.
-    if (this.#state === 'requested' || this.#state === 'running') this.#spawner.send({ t: 'kill', id: this.id, signal });
+    if (this.#state !== 'requested' && this.#state !== 'running') return;
+    if (this.#state === 'running') {
+      // The worker itself at once, from here: a timed-out worker spinning on a CPU stops now, not
+      // when the spawner next runs (2-5 ms later on a busy 2-CPU machine, a CPU the next call's
+      // worker needs). The spawner has not reported its exit, so the pid is still the worker's
+      // (reaped an instant ago at most: a pid is reused only after the kernel's pid counter wraps).
+      try { process.kill(this.pid!, signal); } catch { /* exited meanwhile */ }
+    }
+    // Its process group (what it started), through the spawner, which holds it.
+    this.#spawner.send({ t: 'kill', id: this.id, signal });
   }
 
   onSpawned(pid: number): void {

@@ -55,9 +55,11 @@ describe('overlapped recycling (the default)', () => {
     const first = await c.pid();
     let served = 1;
     // Near the threshold (90% of it, jittered down by up to 10%): the successor starts on standby.
+    // (A moment between calls: the pool starts workers a couple of milliseconds after it decides to.)
     while (!c.pool.stats().workers.some((w) => w.standby)) {
       expect(await c.pid()).toBe(first);
       served++;
+      await sleep(5);
     }
     expect(served).toBeGreaterThanOrEqual(32);
     expect(await waitFor(() => c.pool.stats().workers.some((w) => w.standby && w.state === 'idle'), 10_000)).toBe(true);
@@ -79,7 +81,10 @@ describe('overlapped recycling (the default)', () => {
   it('when the worker dies while its successor is on standby, the successor takes the next call at once', async () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 100 });
     const first = await c.pid();
-    while (!c.pool.stats().workers.some((w) => w.standby)) await c.pid();
+    while (!c.pool.stats().workers.some((w) => w.standby)) {
+      await c.pid();
+      await sleep(5);
+    }
     expect(await waitFor(() => c.pool.stats().workers.some((w) => w.standby && w.state === 'idle'), 10_000)).toBe(true);
     const successor = c.pool.stats().workers.find((w) => w.standby)!.pid;
     // A real crash: SIGSEGV in native code.
