@@ -169,7 +169,7 @@ process.stdout.write(`\n${formatReport(results)}\n`);
 if (results.peers !== undefined) process.stdout.write(`${formatPeers(results.peers)}\n`);
 mkdirSync(here('./results'), { recursive: true });
 // A run of some rows (--only, --peers) does not replace the last full run, which readme-table.mjs reads.
-const file = only === undefined && options.peers === undefined ? 'latest.json' : 'partial.json';
+const file = only === undefined && options.peers === undefined && options.rounds === undefined ? 'latest.json' : 'partial.json';
 writeFileSync(here(`./results/${file}`), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`Results written to bench/results/${file}\n`);
 process.exitCode = Object.keys(results.errors).length > 0 ? 1 : 0;
