@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
 import { startFloor } from './floor.mjs';
-import { latencySummaryUs } from './stats.mjs';
+import { latencySummaryUs, timeSequential } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,15 +22,6 @@ const warmup = Number(values.warmup);
 const calls = Number(values.calls);
 const blocks = Number(values.blocks);
 const UNTIMED_AFTER_SWITCH = 2;
-
-/** Times `count` sequential calls into samples[from…], in milliseconds. */
-async function timeSequential(call, samples, from, count) {
-  for (let i = from; i < from + count; i++) {
-    const start = performance.now();
-    await call();
-    samples[i] = performance.now() - start;
-  }
-}
 
 /** The CPUs this process may run on, as the kernel says (Linux), so the report shows the pinning took. */
 function allowedCpus() {

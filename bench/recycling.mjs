@@ -9,7 +9,7 @@
 //   node bench/recycling.mjs [--warmup 2000] [--calls 24000] [--blocks 24]
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
-import { latencySummaryUs } from './stats.mjs';
+import { latencySummaryUs, timeSequential } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,15 +22,6 @@ const warmup = Number(values.warmup);
 const calls = Number(values.calls);
 const blocks = Number(values.blocks);
 const UNTIMED_AFTER_SWITCH = 2;
-
-/** Times `count` sequential calls into samples[from…], in milliseconds. */
-async function timeSequential(call, samples, from, count) {
-  for (let i = from; i < from + count; i++) {
-    const start = performance.now();
-    await call();
-    samples[i] = performance.now() - start;
-  }
-}
 
 // Every option at its default but the logger (silent) and, on the second, processRecycleThreshold.
 const defaults = await openClient({ processRecycleThreshold: undefined });

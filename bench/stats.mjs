@@ -39,3 +39,12 @@ export async function waitUntil(check, timeoutMs) {
   }
   return true;
 }
+
+/** Times `count` sequential calls into samples[from…], in milliseconds. */
+export async function timeSequential(call, samples, from, count) {
+  for (let i = from; i < from + count; i++) {
+    const start = performance.now();
+    await call();
+    samples[i] = performance.now() - start;
+  }
+}
