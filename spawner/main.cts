@@ -167,8 +167,9 @@ function checkForked(): void {
   const status = [0];
   if (waitForked(forked.pid, status) !== forked.pid) return;
   const { pid, id } = forked;
+  // The listener stays: removing the last one would hand SIGCHLD back to its default disposition
+  // under libuv's own child watcher, for nothing; it costs a check per child's exit.
   forked = undefined;
-  process.off('SIGCHLD', checkForked);
   const raw = status[0]!;
   // WIFSIGNALED: the low 7 bits name the signal; else WEXITSTATUS is the next byte.
   const signalNumber = raw & 0x7f;
