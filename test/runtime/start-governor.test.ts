@@ -18,12 +18,21 @@ describe('start failures', () => {
     const c = await unreliable({ SANDBOX_TEST_FAIL_FLAG: failFlag() }, { minPoolSize: 0, maxPoolSize: 1 });
     const failures: { at: number; retryInMs: number; failuresInARow: number }[] = [];
     const starts: number[] = [];
-    c.pool.on('workerStartFailed', (e) => failures.push({ at: performance.now(), retryInMs: e.retryInMs, failuresInARow: e.failuresInARow }));
-    c.pool.on('workerStart', () => starts.push(performance.now()));
+    // What happened, for the message if the starts stop (seen once in CI: two failures, then nothing for 10 s).
+    const events: string[] = [];
+    const t0 = performance.now();
+    const event = (what: string): void => { events.push(`${Math.round(performance.now() - t0)} ms ${what}`); };
+    c.pool.on('workerStartFailed', (e) => {
+      failures.push({ at: performance.now(), retryInMs: e.retryInMs, failuresInARow: e.failuresInARow });
+      event(`worker ${e.workerId} failed to start (${e.failuresInARow} in a row, next in ${e.retryInMs} ms): ${e.error.message.split('\n')[0]}`);
+    });
+    c.pool.on('workerStart', (e) => { starts.push(performance.now()); event(`worker ${e.workerId} spawned, pid ${e.pid}`); });
+    c.pool.on('workerReady', (e) => event(`worker ${e.workerId} ready`));
+    c.pool.on('workerExit', (e) => event(`worker ${e.workerId} exited (${e.reason}, ${e.signal ?? e.exitCode})`));
     await c.add(1, 2).catch(() => {});
     // the spare worker keeps being wanted: starts go on, ever further apart
     await waitFor(() => failures.length >= 5, 10_000);
-    expect(failures.slice(0, 5).map((f) => f.failuresInARow)).toEqual([1, 2, 3, 4, 5]);
+    expect(failures.slice(0, 5).map((f) => f.failuresInARow), `${events.join('\n')}\n${JSON.stringify(c.pool.stats().workers)}`).toEqual([1, 2, 3, 4, 5]);
     failures.slice(0, 5).forEach((f, i) => {
       const ceiling = 100 * 2 ** i;
       expect(f.retryInMs).toBeGreaterThanOrEqual(ceiling / 2);
