@@ -354,11 +354,16 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         slots--;
       }
     }
-    if ((live < wanted || successorsWanted) && this.#starts.waitMs > 0) {
+    // Backing off (or no start left to end and call this again): look again when the wait is over.
+    // The clock is read again here, a moment after slots() read it: a wait that had a millisecond
+    // left there may read as over now, and with no start in flight nothing else would call #grow
+    // (CI saw a pool stop starting workers for good that way). Hence at least 1 ms, and the second
+    // condition.
+    if ((live < wanted || successorsWanted) && slots === 0 && (this.#starts.waitMs > 0 || this.#starts.starting === 0)) {
       this.#startTimer = setTimeout(() => {
         this.#startTimer = undefined;
         this.#grow();
-      }, this.#starts.waitMs);
+      }, Math.max(1, this.#starts.waitMs));
       this.#startTimer.unref();
     }
   }
