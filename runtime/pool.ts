@@ -354,16 +354,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         slots--;
       }
     }
-    // Backing off (or no start left to end and call this again): look again when the wait is over.
-    // The clock is read again here, a moment after slots() read it: a wait that had a millisecond
-    // left there may read as over now, and with no start in flight nothing else would call #grow
-    // (CI saw a pool stop starting workers for good that way). Hence at least 1 ms, and the second
-    // condition.
-    if ((live < wanted || successorsWanted) && slots === 0 && (this.#starts.waitMs > 0 || this.#starts.starting === 0)) {
+    // Starts wanted and none possible: look again after the backoff (the governor says when; CI
+    // once saw a pool that set no timer here stop starting workers for good).
+    const retryMs = (live < wanted || successorsWanted) && slots === 0 ? this.#starts.retryDelayMs() : undefined;
+    if (retryMs !== undefined) {
       this.#startTimer = setTimeout(() => {
         this.#startTimer = undefined;
         this.#grow();
-      }, Math.max(1, this.#starts.waitMs));
+      }, retryMs);
       this.#startTimer.unref();
     }
   }

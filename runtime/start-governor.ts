@@ -78,6 +78,19 @@ export class StartGovernor {
     this.#lastError = undefined;
   }
 
+  /**
+   * For a pool that wants starts and got no slot: how long until it should look again, or
+   * undefined when a start in flight will make it look (its end does). The clock is read once,
+   * here, and the answer is at least 1 ms: a wait that slots() read as not over a moment ago may
+   * read as over now, and a pool that then set no timer, with no start in flight, would never
+   * start a worker again.
+   */
+  retryDelayMs(): number | undefined {
+    const wait = this.waitMs;
+    if (wait === 0 && this.#starting > 0) return undefined;
+    return Math.max(1, wait);
+  }
+
   /** It could not start; returns how long the next start waits. */
   failed(error: WorkerStartError): number {
     this.#starting--;

@@ -104,3 +104,36 @@ describe('start failures', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('the start governor, with a clock the test moves', async () => {
+  const { StartGovernor } = await import('../../dist/runtime/start-governor.js');
+  const failure = new WorkerStartError('the native library is missing');
+
+  it('tells a pool that wants starts when to look again, even when the backoff ends between two readings of the clock', () => {
+    let now = 1000;
+    // random 1: the full backoff, 100 ms after the first failure.
+    const governor = new StartGovernor(2, () => 1, () => now);
+    governor.begin();
+    expect(governor.failed(failure)).toBe(100);
+    now = 1099;
+    // A millisecond left: no slot...
+    expect(governor.slots()).toBe(0);
+    now = 1100;
+    // ...and by the time the pool asks when to look again, the wait is over: it must still be told to.
+    expect(governor.retryDelayMs()).toBe(1);
+    now = 1050;
+    expect(governor.retryDelayMs()).toBe(50);
+  });
+
+  it('leaves the looking again to a start in flight, whose end makes the pool look', () => {
+    let now = 0;
+    const governor = new StartGovernor(1, () => 1, () => now);
+    governor.begin();
+    expect(governor.slots()).toBe(0);
+    expect(governor.retryDelayMs()).toBeUndefined();
+    governor.failed(failure);
+    now = 100;
+    governor.begin();
+    expect(governor.retryDelayMs()).toBeUndefined();
+  });
+});
