@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { SpawnRequest, WorkerChild, WorkerChildEvents } from './worker-child.js';
+import { bootstrapLine, type SpawnRequest, type WorkerChild, type WorkerChildEvents } from './worker-child.js';
 
 export interface DirectSpawnOptions {
   /** Spawn detached: on POSIX each worker leads its own process group; on Windows it is outside libuv's job. */
@@ -45,7 +45,7 @@ class DirectChild extends EventEmitter<WorkerChildEvents> implements WorkerChild
     });
     child.on('exit', (code, signal) => this.emit('exit', code, signal, undefined));
     child.stdin!.on('error', () => {});
-    child.stdin!.end(`${JSON.stringify({ ...request.bootstrap, parentPid: process.pid })}\n`);
+    child.stdin!.end(bootstrapLine(request, process.pid));
     // An idle worker must not keep the application alive; busy ones do, through their socket.
     child.unref();
     (child.stdout as unknown as Socket).unref?.();

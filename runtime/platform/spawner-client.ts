@@ -24,7 +24,7 @@ import type { Socket } from 'node:net';
 import { Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FromSpawner, ToSpawner } from '../protocol/spawner-messages.js';
-import { SpawnerError, type SpawnRequest, type WorkerChild, type WorkerChildEvents } from './worker-child.js';
+import { bootstrapLine, SpawnerError, type SpawnRequest, type WorkerChild, type WorkerChildEvents } from './worker-child.js';
 
 /**
  * The spawner's entry, and the shell that starts it with a first worker beside it (undefined: the
@@ -155,7 +155,7 @@ class Spawner {
     const stdio = child.stdio as unknown as readonly (Readable | Writable)[];
     const [stdin, stdout, stderr] = [stdio[4] as Writable, stdio[5] as Readable, stdio[6] as Readable];
     stdin.on('error', () => {});
-    stdin.end(`${JSON.stringify({ ...first.bootstrap, parentPid: child.pid })}\n`);
+    stdin.end(bootstrapLine(first, child.pid!));
     worker.takeOutput(stdout, stderr);
   }
 

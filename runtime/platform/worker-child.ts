@@ -20,6 +20,11 @@ export interface SpawnRequest {
   readonly bootstrap: Readonly<Record<string, unknown>>;
 }
 
+/** The line a worker reads first on its stdin: the bootstrap, with the pid of the process that spawned it. */
+export function bootstrapLine(request: SpawnRequest, parentPid: number): string {
+  return `${JSON.stringify({ ...request.bootstrap, parentPid })}\n`;
+}
+
 export interface WorkerChildEvents {
   /** The process runs and `pid` is known; the platform is ready for `adopt`. */
   spawn: [];
