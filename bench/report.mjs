@@ -36,7 +36,7 @@ function rows(r) {
     out.push(['2′', `add(), every option at its default, unpinned (${on.calls} calls a side)`, `mean ${us(on.meanUs)}, p99 ${us(on.p99Us)}, max ${ms(on.maxUs / 1000)}`,
       `recycling off: mean ${us(off.meanUs)}, p99 ${us(off.p99Us)}, max ${ms(off.maxUs / 1000)}`,
       `mean ${ratio(on.meanUs / off.meanUs)} (target ≤ 1.5×); max ${ms(on.maxUs / 1000)} (target ≤ 5 ms)`]);
-    out.push(['', '', `${on.recycles} recycles (1 per ${on.processRecycleThreshold} calls), ${on.callsOver1Ms} calls over 1 ms`, `${off.recycles} recycles, ${off.callsOver1Ms} calls over 1 ms`, '']);
+    out.push(['', '', `${on.recycles} recycles (threshold ${on.processRecycleThreshold} calls, paced), ${on.callsOver1Ms} calls over 1 ms`, `${off.recycles} recycles, ${off.callsOver1Ms} calls over 1 ms`, '']);
   }
 
   const t = r.throughput;

@@ -82,7 +82,12 @@ export interface PoolConfig {
    * native state corrupt. The failed call is not retried. @default false
    */
   recycleOnError?: boolean;
-  /** Recycle a worker after it has served this many calls. @default 1000 */
+  /**
+   * Recycle a worker after it has served this many calls. With overlappedRecycle (the default)
+   * it is paced: a worker is not recycled for its calls before it has lived ten times as long as
+   * its own start took (recycle-policy.ts, CALLS_PACE), so that microsecond calls do not make the
+   * pool start processes back to back. @default 1000
+   */
   processRecycleThreshold?: number;
   /**
    * Overlapped recycling (IIS's default): a worker's replacement starts before the worker
@@ -90,8 +95,9 @@ export interface PoolConfig {
    * lifetime ends), waits on standby, and takes over once the old worker is due, so a recycle
    * never makes a call wait for a process start. While a replacement is on standby the pool runs
    * one process more than maxPoolSize; and if it is not ready yet when the old worker is due, the
-   * old worker goes on serving until it is, so thresholds are soft (by the calls of one start).
-   * `false`: a worker due for recycling takes no further call, and calls wait for its replacement
+   * old worker goes on serving until it is, so thresholds are soft (by the calls of one start,
+   * and recycling for calls is paced: see processRecycleThreshold).
+   * `false`: a worker due for recycling takes no further call, nothing is paced, and calls wait for its replacement
    * when the pool is at maxPoolSize (a hard cap: processRecycleThreshold 1 then means a fresh
    * process for every call). recycleOnError always retires the worker at once. @default true
    */

@@ -53,8 +53,8 @@ export interface HealthReport extends ResourceSample {
 export interface PoolEvents {
   /** A worker process was spawned (its pid is real). */
   workerStart: [{ workerId: number; pid: number }];
-  /** A worker finished its handshake and takes calls. */
-  workerReady: [{ workerId: number; pid: number | undefined }];
+  /** A worker finished its handshake and takes calls; `startMs` from the pool's decision to start it to now. */
+  workerReady: [{ workerId: number; pid: number | undefined; startMs: number }];
   /** A worker could not start; the next start waits `retryInMs`. (A worker the pool stopped itself before it was ready is no failure.) */
   workerStartFailed: [{ workerId: number; error: WorkerStartError; failuresInARow: number; retryInMs: number }];
   /** A worker's process ended, and why. */
@@ -79,6 +79,8 @@ export interface WorkerStats {
   readonly state: WorkerState;
   readonly callsServed: number;
   readonly uptimeMs: number;
+  /** How long its start took (the pool's decision to start it → ready); undefined while it starts. */
+  readonly startMs: number | undefined;
   /** The worker's own last health report (V8 heap, rss, calls), if it has sent one. */
   readonly lastHealth: WorkerHealthData | undefined;
   /** The parent's last measurement of the process from outside (memory, handles, …). */
@@ -253,7 +255,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let running = 0;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
+      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.readyAt === undefined ? undefined : w.readyAt - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
       workers, queued: this.#queue.length, running,
@@ -503,7 +505,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #onReady(worker: WorkerProcess): void {
     this.#starts.succeeded();
     this.config.logger.debug(`${worker.label} is ready`);
-    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid });
+    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: (worker.readyAt ?? Date.now()) - worker.startedAt });
     if (this.#state === 'closed') return;
     const replaces = worker.standbyFor;
     if (replaces !== undefined) {

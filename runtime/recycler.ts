@@ -9,7 +9,7 @@
 import type { ResolvedConfig } from './config.js';
 import { platform } from './platform/index.js';
 import type { ResourceSample } from './platform/resources.js';
-import { NEAR, lifetimeLeadMs, limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
+import { NEAR, callsPaceMs, lifetimeLeadMs, limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
 import type { WorkerProcess } from './worker-process.js';
 
 export interface RecyclerHost {
@@ -27,6 +27,8 @@ export class Recycler {
   readonly #config: ResolvedConfig;
   readonly #host: RecyclerHost;
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout[]>();
+  /** Overlapped recycling: the paced near and due moments of workers that reached their calls threshold early. */
+  readonly #paceTimers = new Map<WorkerProcess, { near?: NodeJS.Timeout; due?: NodeJS.Timeout }>();
   readonly #monitorTimer: NodeJS.Timeout;
   #sampling = false;
   #closed = false;
@@ -45,7 +47,7 @@ export class Recycler {
     if (this.#config.overlappedRecycle) {
       timers.push(setTimeout(() => this.#host.near(worker), lifetimeMs - lifetimeLeadMs(lifetimeMs)));
       // A threshold of one call or so is near from the start.
-      if (worker.callsServed >= nearCalls(worker)) this.#host.near(worker);
+      this.#checkCalls(worker);
     }
     for (const timer of timers) timer.unref();
     this.#lifetimeTimers.set(worker, timers);
@@ -55,13 +57,37 @@ export class Recycler {
   forget(worker: WorkerProcess): void {
     for (const timer of this.#lifetimeTimers.get(worker) ?? []) clearTimeout(timer);
     this.#lifetimeTimers.delete(worker);
+    const paced = this.#paceTimers.get(worker);
+    clearTimeout(paced?.near);
+    clearTimeout(paced?.due);
+    this.#paceTimers.delete(worker);
   }
 
   /** A worker finished a call: it may be due, or near its call threshold. */
   afterCall(worker: WorkerProcess): void {
     if (worker.lastCallThrew && this.#config.recycleOnError) this.#host.recycle(worker, 'error');
-    else if (worker.callsServed >= worker.limits.calls) this.#host.recycle(worker, 'calls');
-    else if (this.#config.overlappedRecycle && worker.callsServed >= nearCalls(worker)) this.#host.near(worker);
+    else if (!this.#config.overlappedRecycle) {
+      if (worker.callsServed >= worker.limits.calls) this.#host.recycle(worker, 'calls');
+    } else this.#checkCalls(worker);
+  }
+
+  /**
+   * Overlapped recycling, calls threshold: near at 90% of it, due at it, each no sooner than the
+   * pace allows (CALLS_PACE in recycle-policy.ts); a moment not yet come is set on a timer.
+   */
+  #checkCalls(worker: WorkerProcess): void {
+    if (worker.callsServed < nearCalls(worker) || worker.readyAt === undefined) return;
+    const paced = this.#paceTimers.get(worker) ?? {};
+    this.#paceTimers.set(worker, paced);
+    const { dueInMs, nearInMs } = callsPaceMs(worker.readyAt - worker.startedAt, Date.now() - worker.startedAt);
+    if (paced.near === undefined) {
+      if (nearInMs <= 0) this.#host.near(worker);
+      else paced.near = unref(setTimeout(() => this.#host.near(worker), nearInMs));
+    }
+    if (worker.callsServed >= worker.limits.calls && paced.due === undefined) {
+      if (dueInMs <= 0) this.#host.recycle(worker, 'calls');
+      else paced.due = unref(setTimeout(() => this.#host.recycle(worker, 'calls'), dueInMs));
+    }
   }
 
   close(): void {
@@ -69,6 +95,7 @@ export class Recycler {
     clearInterval(this.#monitorTimer);
     for (const timers of this.#lifetimeTimers.values()) for (const timer of timers) clearTimeout(timer);
     this.#lifetimeTimers.clear();
+    for (const worker of [...this.#paceTimers.keys()]) this.forget(worker);
   }
 
   async #sampleAll(): Promise<void> {
@@ -90,6 +117,11 @@ export class Recycler {
       this.#sampling = false;
     }
   }
+}
+
+function unref(timer: NodeJS.Timeout): NodeJS.Timeout {
+  timer.unref();
+  return timer;
 }
 
 /** Calls after which a worker's replacement starts. */

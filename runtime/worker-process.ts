@@ -58,6 +58,8 @@ export class WorkerProcess implements WorkerRef {
   state: WorkerState = 'starting';
   callsServed = 0;
   readonly startedAt = Date.now();
+  /** When it became ready (Date.now()); its start took readyAt − startedAt. */
+  readyAt: number | undefined;
   lastHealth: WorkerHealthData | undefined;
   /** Whether the last call ended with the implementation throwing. */
   lastCallThrew = false;
@@ -395,6 +397,7 @@ export class WorkerProcess implements WorkerRef {
           return;
         }
         this.state = 'idle';
+        this.readyAt = Date.now();
         this.#channel!.socket.unref();
         this.#settleStart(undefined);
         return;

@@ -18,7 +18,9 @@ describe('overlapped recycling (the default)', () => {
     c.pool.on('workerExit', (e) => order.push(`exit ${e.workerId} ${e.reason}`));
     let queuedAtCall = 0;
     let standbySeen = false;
-    for (let i = 0; i < 2000 && c.pool.stats().totals.recycles < 3; i++) {
+    // Paced (each worker lives ten times its start at least), so bounded by time, not by calls.
+    const deadline = Date.now() + 20_000;
+    for (let i = 0; Date.now() < deadline && c.pool.stats().totals.recycles < 2; i++) {
       const call = c.add(i, 1);
       if (c.pool.stats().queued > 0) queuedAtCall++;
       expect(await call).toBe(i + 1);
@@ -26,15 +28,37 @@ describe('overlapped recycling (the default)', () => {
       if (workers.some((w) => w.standby) && workers.length === 2) standbySeen = true;
       await sleep(2);
     }
-    expect(c.pool.stats().totals.recycles).toBe(3);
+    expect(c.pool.stats().totals.recycles).toBe(2);
     expect(queuedAtCall).toBe(0);
     // One process over maxPoolSize, on standby, ready before it was needed.
     expect(standbySeen).toBe(true);
-    expect(await waitFor(() => order.filter((e) => e.startsWith('exit ') && e.endsWith(' recycle')).length === 3, 3000)).toBe(true);
-    for (const id of [1, 2, 3]) {
+    expect(await waitFor(() => order.filter((e) => e.startsWith('exit ') && e.endsWith(' recycle')).length === 2, 3000)).toBe(true);
+    for (const id of [1, 2]) {
       expect(order.indexOf(`ready ${id + 1}`)).toBeGreaterThan(-1);
       expect(order.indexOf(`ready ${id + 1}`)).toBeLessThan(order.indexOf(`exit ${id} recycle`));
     }
+    expect(c.pool.stats().totals.crashes).toBe(0);
+  });
+
+  it('paces recycling for calls: fast calls past the threshold keep a worker until it has lived ten times its own start, then it goes', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 10 });
+    const recycles: PoolEvents['recycle'][0][] = [];
+    c.pool.on('recycle', (e) => recycles.push(e));
+    const first = await c.pid();
+    const { startMs } = c.pool.stats().workers[0]!;
+    const deadline = Date.now() + 20_000;
+    let calls = 1;
+    while (recycles.length === 0 && Date.now() < deadline) {
+      await c.pid();
+      calls++;
+    }
+    expect(recycles).toHaveLength(1);
+    const [recycle] = recycles;
+    expect(recycle).toMatchObject({ pid: first, reason: 'calls' });
+    // Hundreds of calls, not ten: the worker stayed until the pace allowed, and served them all.
+    expect(recycle!.callsServed).toBeGreaterThan(10);
+    expect(calls).toBeGreaterThan(10);
+    expect(recycle!.uptimeMs).toBeGreaterThanOrEqual(10 * startMs!);
     expect(c.pool.stats().totals.crashes).toBe(0);
   });
 
@@ -65,10 +89,13 @@ describe('overlapped recycling (the default)', () => {
     expect(await waitFor(() => c.pool.stats().workers.some((w) => w.standby && w.state === 'idle'), 10_000)).toBe(true);
     const standby = c.pool.stats().workers.find((w) => w.standby)!;
     expect(c.pool.stats().workers).toHaveLength(2);
-    // Until the old worker is due (at 36 to 40 calls), every call stays on it, two at a time
-    // (the second waits in the queue, not on the standby); then every call goes to the successor.
+    // Until the old worker is due (at 36 to 40 calls, and paced: ten times its start), every call
+    // stays on it, two at a time (the second waits in the queue, not on the standby); then every
+    // call goes to the successor.
     const pids: number[] = [];
-    for (let i = 0; i < 6; i++) pids.push(...await Promise.all([c.pid(), c.pid()]));
+    const deadline = Date.now() + 20_000;
+    while (!pids.includes(standby.pid!) && Date.now() < deadline) pids.push(...await Promise.all([c.pid(), c.pid()]));
+    for (let i = 0; i < 4; i++) pids.push(...await Promise.all([c.pid(), c.pid()]));
     const switchAt = pids.indexOf(standby.pid!);
     expect(switchAt).toBeGreaterThan(-1);
     expect(served + switchAt).toBeGreaterThanOrEqual(36);
