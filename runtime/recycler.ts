@@ -28,7 +28,7 @@ export class Recycler {
   readonly #host: RecyclerHost;
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout[]>();
   /** Overlapped recycling: the paced near and due moments of workers that reached their calls threshold early. */
-  readonly #paceTimers = new Map<WorkerProcess, { near?: NodeJS.Timeout; due?: NodeJS.Timeout }>();
+  readonly #paceTimers = new Map<WorkerProcess, { near?: NodeJS.Timeout | undefined; due?: NodeJS.Timeout | undefined }>();
   readonly #monitorTimer: NodeJS.Timeout;
   #sampling = false;
   #closed = false;
@@ -80,13 +80,14 @@ export class Recycler {
     const paced = this.#paceTimers.get(worker) ?? {};
     this.#paceTimers.set(worker, paced);
     const { dueInMs, nearInMs } = callsPaceMs(worker.readyAt - worker.startedAt, Date.now() - worker.startedAt);
+    // A timer may fire a millisecond early by the wall clock: each looks again when it fires.
     if (paced.near === undefined) {
       if (nearInMs <= 0) this.#host.near(worker);
-      else paced.near = unref(setTimeout(() => this.#host.near(worker), nearInMs));
+      else paced.near = unref(setTimeout(() => { paced.near = undefined; this.#checkCalls(worker); }, nearInMs));
     }
     if (worker.callsServed >= worker.limits.calls && paced.due === undefined) {
       if (dueInMs <= 0) this.#host.recycle(worker, 'calls');
-      else paced.due = unref(setTimeout(() => this.#host.recycle(worker, 'calls'), dueInMs));
+      else paced.due = unref(setTimeout(() => { paced.due = undefined; this.#checkCalls(worker); }, dueInMs));
     }
   }
 
