@@ -19,13 +19,15 @@
  * fails, harmlessly); the application's first worker, forked by the shell that became the
  * spawner (runtime/platform/spawner-client.ts), is not until here.
  */
+import { loadKoffi } from './native.js';
+
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
 const SIGKILL = 9;
 
 export async function tieToParent(parentPid: number): Promise<void> {
   if (process.platform !== 'linux') return;
-  const { default: koffi } = await import('koffi');
+  const koffi = await loadKoffi();
   const libc = koffi.load('libc.so.6');
   const prctl = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
   const getppid = libc.func('int getppid()');

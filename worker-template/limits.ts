@@ -6,6 +6,7 @@
  * start. Windows enforces memory through the pool's Job Object instead (runtime/platform).
  */
 import { readFileSync } from 'node:fs';
+import { loadKoffi } from './native.js';
 
 export interface WorkerLimits {
   /** RLIMIT_DATA in bytes, or undefined for none. */
@@ -73,7 +74,7 @@ export function dataLimitFor(dataBytes: number, inUse: number, executable: numbe
 export async function applyLimits(limits: WorkerLimits): Promise<void> {
   if (process.platform !== 'linux') return;
   if (limits.dataBytes === undefined && limits.coreDumps) return;
-  const { default: koffi } = await import('koffi');
+  const koffi = await loadKoffi();
   const libc = koffi.load('libc.so.6');
   const rlimit = koffi.struct('rlimit_t', { cur: 'uint64', max: 'uint64' });
   const setrlimit = libc.func('int setrlimit(int resource, const rlimit_t *limit)');
