@@ -12,11 +12,52 @@ export interface Bootstrap {
   readonly limits: WorkerLimits;
 }
 
+import { readSync } from 'node:fs';
 import type { WorkerLimits } from './limits.js';
 
 const MAX_LINE = 64 * 1024;
 
+/**
+ * Reads the line. On POSIX straight from descriptor 0 with blocking reads: the parent writes the
+ * line at spawn and closes its end, so there is nothing to wait for but that, and Node's
+ * process.stdin (a stream over a socket, set up on first use) would cost the start a few
+ * milliseconds more. On Windows stdin is a named pipe that Node reads through libuv: the stream.
+ */
 export function readBootstrap(): Promise<Bootstrap> {
+  if (process.platform === 'win32') return readStreamed();
+  try {
+    return Promise.resolve(parse(readLineSync(0)));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+const NOT_BY_HAND = 'stdin closed before the bootstrap line arrived: this file is a process-sandbox worker entry and is started by the pool, not by hand';
+
+function readLineSync(fd: number): string {
+  const buffer = Buffer.alloc(MAX_LINE + 1);
+  let length = 0;
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(fd, buffer, length, buffer.length - length, null);
+    } catch (error) {
+      // A descriptor left non-blocking: the line is on its way.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(PAUSE, 0, 0, 1);
+      continue;
+    }
+    if (read === 0) throw new Error(NOT_BY_HAND);
+    const newline = buffer.indexOf(10, length);
+    length += read;
+    if (newline >= 0 && newline < length) return buffer.toString('utf8', 0, newline);
+    if (length > MAX_LINE) throw new Error('the bootstrap line on stdin is too long');
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+function readStreamed(): Promise<Bootstrap> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
     let text = '';
@@ -42,7 +83,7 @@ export function readBootstrap(): Promise<Bootstrap> {
         done(new Error('the bootstrap line on stdin is too long'));
       }
     };
-    const onEnd = (): void => done(new Error('stdin closed before the bootstrap line arrived: this file is a process-sandbox worker entry and is started by the pool, not by hand'));
+    const onEnd = (): void => done(new Error(NOT_BY_HAND));
     const onError = (error: Error): void => done(error);
     stdin.on('data', onData);
     stdin.on('end', onEnd);
