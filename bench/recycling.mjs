@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Row 2′, recycling at the defaults: sequential add(1, 2) on a client with every option at its
-// default (processRecycleThreshold 1000 calls, paced by overlapped recycling to no sooner than ten
-// times a worker's start: recycle-policy.ts)
-// against the same client with recycling off, taking turns in blocks. Unpinned: a real service
+// default (processRecycleThreshold 1000 calls; overlapped recycling paces these recycles to three
+// at once, then one per ten start times: recycle-policy.ts) against the same client with recycling off, taking turns in blocks. Unpinned: a real service
 // has more than one CPU, and the replacement's start runs on another one than the caller's. In a
 // process of its own (run.mjs starts it), so that no earlier row's pools or garbage share it.
 // Prints one JSON line on stdout.

@@ -84,9 +84,10 @@ export interface PoolConfig {
   recycleOnError?: boolean;
   /**
    * Recycle a worker after it has served this many calls. With overlappedRecycle (the default)
-   * it is paced: a worker is not recycled for its calls before it has lived ten times as long as
-   * its own start took (recycle-policy.ts, CALLS_PACE), so that microsecond calls do not make the
-   * pool start processes back to back. @default 1000
+   * these recycles are paced per pool (up to three at once, then one per ten start times:
+   * recycle-policy.ts), so that microsecond calls do not make the pool start processes back to
+   * back; a worker waiting its turn serves on. Rare recycles come exactly at the threshold.
+   * @default 1000
    */
   processRecycleThreshold?: number;
   /**

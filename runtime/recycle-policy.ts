@@ -48,27 +48,36 @@ export function jitteredLimits(config: ResolvedConfig, random: () => number = Ma
 export const NEAR = 0.9;
 
 /**
- * Overlapped recycling paces recycling for calls: a worker is not recycled for the calls it
- * served before it has lived this many times as long as its own start took. Without it, fast
- * calls retire a worker sooner than a replacement can start (1,000 calls of a few microseconds
- * take 30 ms; a Node start takes 60–100 ms here), so the pool would start processes without
- * pause, a CPU's worth of work, and every worker would spend its short life with its code not
- * yet optimised. Paced, starting replacements costs about a tenth of a CPU at most, and a worker
- * serves at least its threshold. Memory, handles and lifetime are never paced; with
- * overlappedRecycle false nothing is (a worker then serves exactly its threshold).
+ * A replacement started because a worker served its calls costs a process start, and fast calls
+ * can ask for one sooner than a start takes (1,000 calls of a few microseconds take 30 ms; a Node
+ * start 60–100 ms here): unpaced, the pool would start processes back to back, a whole CPU of
+ * work, and every worker would spend its short life unoptimised. So, with overlapped recycling,
+ * such starts are paced per pool: each costs CALLS_PACE times the start time of the worker it
+ * replaces, and they are granted at once while they fit in a burst of CALLS_BURST; past that the
+ * next waits its turn (the worker goes on serving meanwhile). A pool that recycles now and then
+ * recycles exactly at the threshold; one that would recycle without pause spends about a tenth of
+ * a CPU on starts. (A generic cell rate algorithm, the leaky bucket of network traffic shaping.)
+ * Memory, handles and lifetime are never paced; with overlappedRecycle false nothing is.
  */
 export const CALLS_PACE = 10;
+export const CALLS_BURST = 3;
 
-/** How long before its paced recycle a worker's replacement starts, in the worker's own start times. */
-const CALLS_LEAD = 2;
+export class CallsRecyclePace {
+  /** When the bucket is empty again (the "theoretical arrival time"), Date.now() milliseconds. */
+  #emptyAt = -Infinity;
 
-/**
- * For a worker past (or near) its calls threshold: how many ms until it may be recycled for its
- * calls, and until its replacement should start; zero or less is now.
- */
-export function callsPaceMs(startMs: number, ageMs: number): { dueInMs: number; nearInMs: number } {
-  const dueInMs = CALLS_PACE * startMs - ageMs;
-  return { dueInMs, nearInMs: dueInMs - CALLS_LEAD * startMs };
+  /**
+   * Asks to start a replacement for a worker whose start took `startMs`: 0 when granted (it is
+   * counted), else how many ms until one may be.
+   */
+  take(now: number, startMs: number): number {
+    const cost = CALLS_PACE * Math.max(1, startMs);
+    const tolerance = (CALLS_BURST - 1) * cost;
+    const emptyAt = Math.max(this.#emptyAt, now);
+    if (emptyAt - now > tolerance) return Math.ceil(emptyAt - now - tolerance);
+    this.#emptyAt = emptyAt + cost;
+    return 0;
+  }
 }
 
 /** The most of a lifetime spent waiting on standby: a replacement starts this long before the old worker's end. */

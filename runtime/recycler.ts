@@ -9,7 +9,7 @@
 import type { ResolvedConfig } from './config.js';
 import { platform } from './platform/index.js';
 import type { ResourceSample } from './platform/resources.js';
-import { NEAR, callsPaceMs, lifetimeLeadMs, limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
+import { CallsRecyclePace, NEAR, lifetimeLeadMs, limitCrossed, type LimitCrossed, type RecycleReason } from './recycle-policy.js';
 import type { WorkerProcess } from './worker-process.js';
 
 export interface RecyclerHost {
@@ -27,8 +27,11 @@ export class Recycler {
   readonly #config: ResolvedConfig;
   readonly #host: RecyclerHost;
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout[]>();
-  /** Overlapped recycling: the paced near and due moments of workers that reached their calls threshold early. */
-  readonly #paceTimers = new Map<WorkerProcess, { near?: NodeJS.Timeout | undefined; due?: NodeJS.Timeout | undefined }>();
+  /** Overlapped recycling: replacements for calls are paced per pool (recycle-policy.ts). */
+  readonly #pace = new CallsRecyclePace();
+  /** Workers whose replacement for calls was granted, or which wait for it (with the timer that asks again). */
+  readonly #granted = new Set<WorkerProcess>();
+  readonly #waiting = new Map<WorkerProcess, NodeJS.Timeout>();
   readonly #monitorTimer: NodeJS.Timeout;
   #sampling = false;
   #closed = false;
@@ -57,10 +60,9 @@ export class Recycler {
   forget(worker: WorkerProcess): void {
     for (const timer of this.#lifetimeTimers.get(worker) ?? []) clearTimeout(timer);
     this.#lifetimeTimers.delete(worker);
-    const paced = this.#paceTimers.get(worker);
-    clearTimeout(paced?.near);
-    clearTimeout(paced?.due);
-    this.#paceTimers.delete(worker);
+    clearTimeout(this.#waiting.get(worker));
+    this.#waiting.delete(worker);
+    this.#granted.delete(worker);
   }
 
   /** A worker finished a call: it may be due, or near its call threshold. */
@@ -72,23 +74,27 @@ export class Recycler {
   }
 
   /**
-   * Overlapped recycling, calls threshold: near at 90% of it, due at it, each no sooner than the
-   * pace allows (CALLS_PACE in recycle-policy.ts); a moment not yet come is set on a timer.
+   * Overlapped recycling, calls threshold: the replacement starts at 90% of it, as the pace
+   * allows (a worker whose replacement already started for another reason needs no grant), and
+   * the worker is due at the threshold once its replacement has started. A grant not yet possible
+   * is asked for again when it will be; the worker serves meanwhile.
    */
   #checkCalls(worker: WorkerProcess): void {
     if (worker.callsServed < nearCalls(worker) || worker.readyAt === undefined) return;
-    const paced = this.#paceTimers.get(worker) ?? {};
-    this.#paceTimers.set(worker, paced);
-    const { dueInMs, nearInMs } = callsPaceMs(worker.readyAt - worker.startedAt, Date.now() - worker.startedAt);
-    // A timer may fire a millisecond early by the wall clock: each looks again when it fires.
-    if (paced.near === undefined) {
-      if (nearInMs <= 0) this.#host.near(worker);
-      else paced.near = unref(setTimeout(() => { paced.near = undefined; this.#checkCalls(worker); }, nearInMs));
+    if (!this.#granted.has(worker) && !worker.near) {
+      if (this.#waiting.has(worker)) return;
+      const waitMs = this.#pace.take(Date.now(), worker.readyAt - worker.startedAt);
+      if (waitMs > 0) {
+        this.#waiting.set(worker, unref(setTimeout(() => {
+          this.#waiting.delete(worker);
+          this.#checkCalls(worker);
+        }, waitMs)));
+        return;
+      }
+      this.#granted.add(worker);
+      this.#host.near(worker);
     }
-    if (worker.callsServed >= worker.limits.calls && paced.due === undefined) {
-      if (dueInMs <= 0) this.#host.recycle(worker, 'calls');
-      else paced.due = unref(setTimeout(() => { paced.due = undefined; this.#checkCalls(worker); }, dueInMs));
-    }
+    if (worker.callsServed >= worker.limits.calls) this.#host.recycle(worker, 'calls');
   }
 
   close(): void {
@@ -96,7 +102,7 @@ export class Recycler {
     clearInterval(this.#monitorTimer);
     for (const timers of this.#lifetimeTimers.values()) for (const timer of timers) clearTimeout(timer);
     this.#lifetimeTimers.clear();
-    for (const worker of [...this.#paceTimers.keys()]) this.forget(worker);
+    for (const worker of [...this.#waiting.keys()]) this.forget(worker);
   }
 
   async #sampleAll(): Promise<void> {

@@ -71,7 +71,7 @@ describe.runIf(process.platform === 'linux')('a worker\'s children die with it',
     const c = await testClient({ processRecycleThreshold: 2, maxPoolSize: 1 });
     const worker = await c.pid();
     const grandchild = await c.spawnGrandchild();
-    // Recycled once it has lived ten times its start (paced recycling, the default).
+    // Recycled at its threshold, or later if recycles for calls are being paced (the default).
     expect(await waitFor(() => !isAlive(worker), 15_000)).toBe(true);
     expect(await waitFor(() => !isAlive(grandchild), 2000)).toBe(true);
   });

@@ -21,7 +21,7 @@ describe('recycling', () => {
 
   it('concurrent callers see no error while workers recycle under them', async () => {
     const c = await testClient({ minPoolSize: 2, maxPoolSize: 2, processRecycleThreshold: 10 });
-    // Bursts until two workers have recycled (paced: each lives ten times its start at least).
+    // Bursts until two workers have recycled (recycles for calls may be paced).
     const deadline = Date.now() + 20_000;
     while (c.pool.stats().totals.recycles < 2 && Date.now() < deadline) {
       const results = await Promise.all(Array.from({ length: 120 }, (_, i) => c.add(i, i)));
