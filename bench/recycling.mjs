@@ -6,7 +6,7 @@
 // process of its own (run.mjs starts it), so that no earlier row's pools or garbage share it.
 // Prints one JSON line on stdout.
 //
-//   node bench/recycling.mjs [--warmup 2000] [--calls 24000] [--blocks 24]
+//   node bench/recycling.mjs [--warmup 2000] [--calls 150000] [--blocks 60]
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
 import { latencySummaryUs, timeSequential } from './stats.mjs';
@@ -14,8 +14,8 @@ import { latencySummaryUs, timeSequential } from './stats.mjs';
 const { values } = parseArgs({
   options: {
     warmup: { type: 'string', default: '2000' },
-    calls: { type: 'string', default: '24000' },
-    blocks: { type: 'string', default: '24' },
+    calls: { type: 'string', default: '150000' },
+    blocks: { type: 'string', default: '60' },
   },
 });
 const warmup = Number(values.warmup);

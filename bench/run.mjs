@@ -132,7 +132,7 @@ const sections = [
     if (!(results.crash?.spareWorkers > 0)) return undefined;
     return measureCrashRecovery({ rounds: rounds ?? 5, options: { spareWorkers: 0 } });
   }],
-  // Unpinned, in a fresh process: 24,000 calls a side give 20 and more recycles at the default 1000.
+  // Unpinned, in a fresh process: 150,000 calls a side, several seconds, so that the recycles are paced (recycle-policy.ts) as a service's would be.
   ['recycling', 'recycling', 'recycling at the defaults (row 2′)', () => runJsonChild(here('./recycling.mjs'), ['--warmup', options.warmup], null, 'recycling.mjs', { timeoutMs: 300_000 })],
 ];
 for (const [key, selector, title, measure] of sections) {

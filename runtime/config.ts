@@ -84,7 +84,7 @@ export interface PoolConfig {
   recycleOnError?: boolean;
   /**
    * Recycle a worker after it has served this many calls. With overlappedRecycle (the default)
-   * these recycles are paced per pool (up to three at once, then one per ten start times:
+   * these recycles are paced per pool (one per ten start times at most, the first at once:
    * recycle-policy.ts), so that microsecond calls do not make the pool start processes back to
    * back; a worker waiting its turn serves on. Rare recycles come exactly at the threshold.
    * @default 1000

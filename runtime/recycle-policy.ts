@@ -53,14 +53,14 @@ export const NEAR = 0.9;
  * start 60–100 ms here): unpaced, the pool would start processes back to back, a whole CPU of
  * work, and every worker would spend its short life unoptimised. So, with overlapped recycling,
  * such starts are paced per pool: each costs CALLS_PACE times the start time of the worker it
- * replaces, and they are granted at once while they fit in a burst of CALLS_BURST; past that the
- * next waits its turn (the worker goes on serving meanwhile). A pool that recycles now and then
+ * replaces, and one is granted at once when the pool has paid for the last (CALLS_BURST at once
+ * at most); until then the next waits its turn, the worker serving on. A pool that recycles now and then
  * recycles exactly at the threshold; one that would recycle without pause spends about a tenth of
  * a CPU on starts. (A generic cell rate algorithm, the leaky bucket of network traffic shaping.)
  * Memory, handles and lifetime are never paced; with overlappedRecycle false nothing is.
  */
 export const CALLS_PACE = 10;
-export const CALLS_BURST = 3;
+export const CALLS_BURST = 1;
 
 export class CallsRecyclePace {
   /** When the bucket is empty again (the "theoretical arrival time"), Date.now() milliseconds. */
