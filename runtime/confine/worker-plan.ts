@@ -12,7 +12,8 @@
  * - /dev/null (read and write), /dev/urandom, /dev/random;
  * - what Node.js reads as it starts: /etc/ld.so.cache, OpenSSL's configuration, the file
  *   NODE_EXTRA_CA_CERTS names, /proc/meminfo and the cgroup directories of this process (libuv
- *   sizes the heap by them), time zone data (/etc/localtime, /usr/share/zoneinfo);
+ *   sizes the heap by them), /proc/stat and /sys/devices/system/cpu/online (the CPUs, which Node
+ *   26 reads as it starts), time zone data (/etc/localtime, /usr/share/zoneinfo);
  * - the compile cache (NODE_COMPILE_CACHE), read-only: a confined worker must not write code
  *   that unconfined workers of other pools would run;
  * - with `network: true`, the resolver's files (/etc/resolv.conf, hosts, nsswitch.conf, gai.conf)
@@ -46,7 +47,7 @@ export function workerPlan(config: ResolvedConfig, confine: ResolvedConfine, ker
     }
   }
   rules.push({ path: '/dev/null', access: 'device', optional: true });
-  for (const path of ['/dev/urandom', '/dev/random', '/etc/ld.so.cache', '/etc/ssl/openssl.cnf', '/usr/lib/ssl/openssl.cnf', '/proc/meminfo', '/etc/localtime', '/usr/share/zoneinfo']) read(path);
+  for (const path of ['/dev/urandom', '/dev/random', '/etc/ld.so.cache', '/etc/ssl/openssl.cnf', '/usr/lib/ssl/openssl.cnf', '/proc/meminfo', '/proc/stat', '/sys/devices/system/cpu/online', '/etc/localtime', '/usr/share/zoneinfo']) read(path);
   for (const variable of ['NODE_EXTRA_CA_CERTS', 'OPENSSL_CONF', 'NODE_COMPILE_CACHE']) {
     const path = config.env[variable];
     if (path !== undefined && path.startsWith('/')) read(path);

@@ -9,8 +9,8 @@
  *    filter on every thread (./seccomp.ts), checks itself (./self-check.ts) and reports what it
  *    found in its hello. Only then does the parent let it load user code.
  *
- * Without Landlock (onUnsupported 'warn' on a kernel without it) there is no first image to
- * restrict: the worker sets no_new_privs and the filter, and says what it lacks.
+ * Without Landlock (onUnsupported 'warn' on a kernel without it) the first image restricts
+ * nothing but still executes again; the second sets the filter and says what it lacks.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import type { ConfineRule, WorkerConfinePlan } from '../../runtime/confine/plan.js';
@@ -18,19 +18,25 @@ import type { Confinement } from '../../runtime/confine/report.js';
 import { setNoNewPrivs, restrictSelf } from './landlock.js';
 import { libc } from './libc.js';
 import { reexec } from './reexec.js';
-import { installFilter } from './seccomp.js';
+import { installFilter, refuseIoUring } from './seccomp.js';
 import { checkSelf } from './self-check.js';
 
 /** Whether this image must restrict itself and execute again before it does anything else. */
 export function mustRestrictFirst(plan: WorkerConfinePlan | undefined): plan is WorkerConfinePlan {
-  return plan !== undefined && plan.landlockAbi > 0 && plan.restricted !== true;
+  return plan !== undefined && plan.restricted !== true;
 }
 
-/** Step 1. Never returns: the process becomes the second image, or the error ends it. */
+/**
+ * Step 1. Never returns: the process becomes the second image, or the error ends it. Without
+ * Landlock the exec still happens, for the descriptors it closes and for io_uring, refused from
+ * here on so that the second image's libuv sets up no ring (seccomp-filter.ts says why).
+ */
 export async function restrictThenReexec(bootstrap: { readonly confine?: WorkerConfinePlan | undefined }): Promise<never> {
   const plan = bootstrap.confine!;
   const c = await libc();
-  restrictSelf(c, { abi: plan.landlockAbi, network: plan.network, rules: [...plan.rules, ...ownRules()] });
+  setNoNewPrivs(c);
+  if (plan.landlockAbi > 0) restrictSelf(c, { abi: plan.landlockAbi, network: plan.network, rules: [...plan.rules, ...ownRules()] });
+  if (plan.seccomp) refuseIoUring(c);
   reexec(c, `${JSON.stringify({ ...bootstrap, confine: { ...plan, restricted: true } })}\n`);
 }
 

@@ -47,8 +47,8 @@ const FILE_RIGHTS = FS.EXECUTE | FS.WRITE_FILE | FS.READ_FILE | FS.TRUNCATE | FS
 const GRANTS: Record<ConfineRule['access'], number> = {
   read: FS.READ_FILE | FS.READ_DIR,
   execute: FS.READ_FILE | FS.READ_DIR | FS.EXECUTE,
-  // Devices such as /dev/null: read and write, no ioctl beyond the few Landlock always allows.
-  device: FS.READ_FILE | FS.WRITE_FILE,
+  // Devices such as /dev/null: read, write, and ioctl (Node.js asks it whether it is a terminal).
+  device: FS.READ_FILE | FS.WRITE_FILE | FS.IOCTL_DEV,
   // Everything but executing and making device nodes.
   write: FS.READ_FILE | FS.READ_DIR | FS.WRITE_FILE | FS.REMOVE_DIR | FS.REMOVE_FILE | FS.MAKE_DIR | FS.MAKE_REG
     | FS.MAKE_SOCK | FS.MAKE_FIFO | FS.MAKE_SYM | FS.REFER | FS.TRUNCATE,

@@ -22,6 +22,13 @@
  *   is connected, so the worker's one socket exists already; a new Unix socket could connect to
  *   any socket file (docker.sock), which Landlock does not control before its ABI 9.
  *   socketpair stays: its two ends reach nothing but each other.
+ *
+ * The io_uring rules also go on alone, in the first image just before it executes again
+ * (buildIoUringFilter): a seccomp filter outlives execve, so the second image's libuv cannot set
+ * up a ring either. It must not: libuv 1.51 and later (Node 22.23+) set up a ring for epoll_ctl
+ * as they start, whatever UV_USE_IO_URING says, and abort when the filter later refuses
+ * io_uring_enter on it; refused at setup, libuv falls back to plain epoll. Allowing enter on a
+ * ring made before the filter would not do: native code could submit a socket or a connect on it.
  */
 import type { SyscallName, SyscallTable } from './syscalls.js';
 
@@ -52,12 +59,13 @@ const CLONE_THREAD = 0x00010000;
 /** CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET. */
 const CLONE_NEW_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 
+const IO_URING: readonly SyscallName[] = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'];
 const ALWAYS_EPERM: readonly SyscallName[] = [
   'ptrace', 'process_vm_readv', 'process_vm_writev',
   'mount', 'umount2', 'pivot_root', 'chroot', 'open_tree', 'move_mount', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr',
   'unshare', 'setns',
   'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key',
-  'io_uring_setup', 'io_uring_enter', 'io_uring_register',
+  ...IO_URING,
 ];
 
 type Label = 'allow' | 'eperm' | 'eacces' | 'enosys' | 'clone';
@@ -65,6 +73,16 @@ interface Instruction { code: number; k: number; jt?: Label; jf?: Label }
 
 /** The filter as the bytes of a struct sock_filter array (8 bytes per instruction, host order). */
 export function buildFilter(table: SyscallTable, rules: FilterRules): Buffer {
+  return assemble(table, rules, ALWAYS_EPERM);
+}
+
+/** io_uring refused, everything else allowed: for the first image's exec (see above). */
+export function buildIoUringFilter(table: SyscallTable): Buffer {
+  return assemble(table, undefined, IO_URING);
+}
+
+/** `rules` undefined: only the `refused` calls (EPERM), after the architecture check. */
+function assemble(table: SyscallTable, rules: FilterRules | undefined, refused: readonly SyscallName[]): Buffer {
   const program: Instruction[] = [];
   const labels = new Map<Label, number>();
   const emit = (i: Instruction): void => { program.push(i); };
@@ -78,22 +96,26 @@ export function buildFilter(table: SyscallTable, rules: FilterRules): Buffer {
   emit({ code: JEQ_K, k: table.auditArch, jf: 'eperm' });
   emit({ code: LD_W_ABS, k: OFFSET_NR });
   if (table.foreignAbiBit !== undefined) emit({ code: JGE_K, k: table.foreignAbiBit, jt: 'eperm' });
-  for (const name of ALWAYS_EPERM) to(table.nr[name], 'eperm');
-  to(table.nr.clone3, 'enosys');
-  to(table.nr.clone, 'clone');
-  if (!rules.childProcesses) {
-    to(table.nr.execve, 'eacces');
-    to(table.nr.execveat, 'eacces');
-    to(table.nr.fork, 'eperm');
-    to(table.nr.vfork, 'eperm');
+  for (const name of refused) to(table.nr[name], 'eperm');
+  if (rules !== undefined) {
+    to(table.nr.clone3, 'enosys');
+    to(table.nr.clone, 'clone');
+    if (!rules.childProcesses) {
+      to(table.nr.execve, 'eacces');
+      to(table.nr.execveat, 'eacces');
+      to(table.nr.fork, 'eperm');
+      to(table.nr.vfork, 'eperm');
+    }
+    if (!rules.network) to(table.nr.socket, 'eacces');
   }
-  if (!rules.network) to(table.nr.socket, 'eacces');
   ret(RET_ALLOW);
-  mark('clone');
-  emit({ code: LD_W_ABS, k: OFFSET_ARG0_LOW });
-  emit({ code: JSET_K, k: CLONE_NEW_NAMESPACES, jt: 'eperm' });
-  if (!rules.childProcesses) emit({ code: JSET_K, k: CLONE_THREAD, jt: 'allow', jf: 'eperm' });
-  else ret(RET_ALLOW);
+  if (rules !== undefined) {
+    mark('clone');
+    emit({ code: LD_W_ABS, k: OFFSET_ARG0_LOW });
+    emit({ code: JSET_K, k: CLONE_NEW_NAMESPACES, jt: 'eperm' });
+    if (!rules.childProcesses) emit({ code: JSET_K, k: CLONE_THREAD, jt: 'allow', jf: 'eperm' });
+    else ret(RET_ALLOW);
+  }
   mark('eperm');
   ret(RET_ERRNO | EPERM);
   mark('eacces');
