@@ -21,6 +21,7 @@ import { checkResult, type ServiceDescriptor } from './service.js';
 import type { PoolConfinement } from './confine/index.js';
 import { isConfinement } from './confine/report.js';
 import { shortfall } from './confine/shortfall.js';
+import { lackingFromOutside } from './confine/seen-from-outside.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
@@ -357,19 +358,24 @@ export class WorkerProcess implements WorkerRef {
       this.#refuseWorker(`${this.label} was generated from ${String(name)} with interface hash ${String(hash)}, but the client was generated from ${this.#service.name} (${this.#service.source}) with interface hash ${this.#service.interfaceHash}: they come from different versions of the interface. Run sandbox-gen again and rebuild, so the client and the worker entry match`);
       return;
     }
-    const plan = this.#confinement;
-    if (plan?.plan !== undefined) {
-      const lacks = isConfinement(confinement) ? shortfall(plan.expected, confinement) : ['no report of what it enforces'];
-      if (lacks.length > 0) {
-        this.#refuseWorker(`${this.label} is less confined than its pool requires (${lacks.join('; ')}): it was refused before loading any user code. Its stderr may say why`);
-        return;
-      }
-    }
-    // The go-ahead to load user code waits until the platform has the process in hand.
-    this.#adopted.then(
-      () => channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]),
+    // The go-ahead to load user code waits until the platform has the process in hand, and, for a
+    // confined worker, until its report and what /proc shows of it are checked.
+    this.#adopted.then(() => this.#checkConfinement(confinement)).then(
+      (lacks) => {
+        if (lacks.length === 0) channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]);
+        else this.#refuseWorker(`${this.label} is less confined than its pool requires (${lacks.join('; ')}): it was refused before loading any user code. Its stderr may say why`);
+      },
       () => { /* reported by #spawn */ },
     );
+  }
+
+  /** What the worker lacks against its pool's confinement: by its own report, then as seen from outside. */
+  async #checkConfinement(report: unknown): Promise<string[]> {
+    const pool = this.#confinement;
+    if (pool?.plan === undefined) return [];
+    const lacks = isConfinement(report) ? shortfall(pool.expected, report) : ['it sent no report of what it enforces'];
+    if (lacks.length > 0 || this.pid === undefined) return lacks;
+    return lackingFromOutside(this.pid, pool.expected);
   }
 
   #refuseWorker(message: string): void {

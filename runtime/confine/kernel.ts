@@ -33,9 +33,13 @@ const SECCOMP_RET_ERRNO = 0x00050000;
 
 let probed: Promise<KernelSupport> | undefined;
 
-export function probeKernel(): Promise<KernelSupport> {
+/** The kernel is probed once; the test override is read at every call. */
+export async function probeKernel(): Promise<KernelSupport> {
   probed ??= probe();
-  return probed;
+  const kernel = await probed;
+  const forced = process.env['SANDBOX_TEST_LANDLOCK_ABI'];
+  if (forced === undefined || forced === '') return kernel;
+  return { ...kernel, landlockAbi: Math.min(kernel.kernelLandlockAbi, Math.max(0, Math.floor(Number(forced)) || 0)) };
 }
 
 async function probe(): Promise<KernelSupport> {
@@ -51,7 +55,5 @@ async function probe(): Promise<KernelSupport> {
     action.writeUInt32LE(SECCOMP_RET_ERRNO, 0);
     seccomp = Number(syscall(nr, 'uint32', SECCOMP_GET_ACTION_AVAIL, 'uint32', 0, 'void *', action)) === 0;
   }
-  const forced = process.env['SANDBOX_TEST_LANDLOCK_ABI'];
-  const landlockAbi = forced === undefined || forced === '' ? abi : Math.min(abi, Math.max(0, Number(forced) || 0));
-  return { platform, arch, landlockAbi, kernelLandlockAbi: abi, seccomp, archKnown };
+  return { platform, arch, landlockAbi: abi, kernelLandlockAbi: abi, seccomp, archKnown };
 }
