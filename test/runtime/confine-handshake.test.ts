@@ -6,6 +6,7 @@
  * crashed one is confined too. Without `confine`, nothing of this happens.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IConfinedClient } from '../.generated/js/.generated/services/IConfined.client.js';
@@ -13,6 +14,7 @@ import { track } from '../helpers.js';
 import { confinable, confinedClient, confinedWorker, kernel, layout, remoteCode, threadStatuses } from './confine-harness.js';
 
 const underconfined = fileURLToPath(new URL('../workers/underconfined.mjs', import.meta.url));
+const leakFd = fileURLToPath(new URL('../workers/leak-fd.cjs', import.meta.url));
 
 describe.runIf(confinable)('confine: the handshake', () => {
   const at = layout();
@@ -32,11 +34,34 @@ describe.runIf(confinable)('confine: the handshake', () => {
       expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
       expect(status).toMatch(/^Seccomp:\s+2$/m);
     }
-    // Inherited descriptors are closed: besides stdio, one socket (its channel), Node's own
-    // anonymous ones (epoll, eventfd, pipes) and /dev/null; no file, no directory, no other socket.
-    const targets = readdirSync(`/proc/${pid}/fd`).map((fd) => ({ fd: Number(fd), target: readlinkSync(`/proc/${pid}/fd/${fd}`) }));
-    expect(targets.filter((t) => t.target.startsWith('/') && t.target !== '/dev/null')).toEqual([]);
-    expect(targets.filter((t) => t.target.startsWith('socket:')).length).toBe(1);
+    // Its stdio is what the spawner gave it (stdout and stderr reach the pool's logger), and
+    // besides stdio it holds one socket (its channel), Node's own anonymous descriptors (epoll,
+    // eventfd, pipes) and /dev/null: no file, no directory, no other socket.
+    const fds = new Map(readdirSync(`/proc/${pid}/fd`).map((fd) => [Number(fd), readlinkSync(`/proc/${pid}/fd/${fd}`)]));
+    expect(fds.get(1)).toMatch(/^(socket|pipe):/);
+    expect(fds.get(2)).toMatch(/^(socket|pipe):/);
+    const rest = [...fds].filter(([fd]) => fd > 2).map(([, target]) => target);
+    expect(rest.filter((target) => target.startsWith('/') && target !== '/dev/null')).toEqual([]);
+    expect(rest.filter((target) => target.startsWith('socket:')).length).toBe(1);
+  });
+
+  it('a worker that cannot start confined says why: its stderr reaches the start error', async () => {
+    // The preload's directory is not in read: the second image cannot load it.
+    const error = await confinedClient(at, { execArgv: ['--require', leakFd], env: { ...process.env, LEAK_FD_FILE: at.secret } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'WorkerStartError' });
+    expect((error as { stderrTail: string }).stderrTail).toMatch(/EACCES.*leak-fd\.cjs/);
+  });
+
+  it('a descriptor the worker inherited is not there once it serves', async () => {
+    // The preload opens the secret, inheritably, in the first image (before confinement, as the
+    // application's own execArgv would): the exec must close it.
+    const c = await confinedClient(at, {
+      execArgv: ['--require', leakFd], env: { ...process.env, LEAK_FD_FILE: at.secret },
+      confine: { read: [at.library, dirname(leakFd)] },
+    });
+    const pid = await c.pid();
+    const open = readdirSync(`/proc/${pid}/fd`).map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
+    expect(open).not.toContain(at.secret);
   });
 
   it('the channel still carries 1,000 calls and a 16 MiB echo', async () => {

@@ -56,6 +56,8 @@ function putOnStdin(c: Libc, line: Buffer): void {
 }
 
 function closeInheritedOnExec(c: Libc): void {
+  // stdout and stderr must survive: libuv marks them close-on-exec once Node opens them as streams.
+  for (const fd of [1, 2]) c.fcntl(fd, F_SETFD, 0);
   if (c.syscall(SYS_CLOSE_RANGE, 'uint32', 3, 'uint32', 0xffffffff, 'uint32', CLOSE_RANGE_CLOEXEC) === 0) return;
   // Before Linux 5.11: one by one.
   for (const name of readdirSync('/proc/self/fd')) {
