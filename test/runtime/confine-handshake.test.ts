@@ -7,14 +7,14 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IConfinedClient } from '../.generated/js/.generated/services/IConfined.client.js';
 import { track } from '../helpers.js';
 import { confinable, confinedClient, confinedWorker, kernel, layout, remoteCode, threadStatuses } from './confine-harness.js';
 
 const underconfined = fileURLToPath(new URL('../workers/underconfined.mjs', import.meta.url));
-const leakFd = fileURLToPath(new URL('../workers/leak-fd.cjs', import.meta.url));
+const leakFd = fileURLToPath(new URL('../workers/leak-fd.mjs', import.meta.url));
 
 describe.runIf(confinable)('confine: the handshake', () => {
   const at = layout();
@@ -47,16 +47,16 @@ describe.runIf(confinable)('confine: the handshake', () => {
 
   it('a worker that cannot start confined says why: its stderr reaches the start error', async () => {
     // The preload's directory is not in read: the second image cannot load it.
-    const error = await confinedClient(at, { execArgv: ['--require', leakFd], env: { ...process.env, LEAK_FD_FILE: at.secret } }).catch((e: unknown) => e);
+    const error = await confinedClient(at, { execArgv: ['--import', pathToFileURL(leakFd).href], env: { ...process.env, LEAK_FD_FILE: at.secret } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'WorkerStartError' });
-    expect((error as { stderrTail: string }).stderrTail).toMatch(/EACCES.*leak-fd\.cjs/);
+    expect((error as { stderrTail: string }).stderrTail).toMatch(/EACCES.*leak-fd\.mjs/);
   });
 
   it('a descriptor the worker inherited is not there once it serves', async () => {
-    // The preload opens the secret, inheritably, in the first image (before confinement, as the
+    // The preload (--import) opens the secret, inheritably, in the first image (before confinement, as the
     // application's own execArgv would): the exec must close it.
     const c = await confinedClient(at, {
-      execArgv: ['--require', leakFd], env: { ...process.env, LEAK_FD_FILE: at.secret },
+      execArgv: ['--import', pathToFileURL(leakFd).href], env: { ...process.env, LEAK_FD_FILE: at.secret },
       confine: { read: [at.library, dirname(leakFd)] },
     });
     const pid = await c.pid();
