@@ -259,7 +259,7 @@ export class WorkerProcess implements WorkerRef {
       child = this.#isolation.spawn({
         executable: this.#config.workerExecutable,
         args: [...heap, ...this.#config.execArgv, this.#config.workerEntry],
-        env: this.#config.env,
+        env: this.#confinement?.env ?? this.#config.env,
         cwd: this.#config.cwd,
         // The spawning process adds its own pid as parentPid.
         bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits, confine: this.#confinement?.plan },

@@ -21,6 +21,8 @@ export interface PoolConfinement {
   readonly plan: WorkerConfinePlan | undefined;
   /** What each worker must report. */
   readonly expected: Confinement;
+  /** The environment a confined worker starts with (its first image): see worker-plan.ts. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export async function prepareConfinement(config: ResolvedConfig): Promise<PoolConfinement | undefined> {
@@ -33,8 +35,8 @@ export async function prepareConfinement(config: ResolvedConfig): Promise<PoolCo
     if (confine.onUnsupported === 'fail') throw error;
     config.logger.warn(error.message);
   }
-  return {
-    plan: kernel.platform === 'linux' ? workerPlan(config, confine, kernel) : undefined,
-    expected: expectedConfinement(confine, kernel),
-  };
+  const plan = kernel.platform === 'linux' ? workerPlan(config, confine, kernel) : undefined;
+  const env = { ...config.env };
+  if (plan !== undefined) delete env['NODE_EXTRA_CA_CERTS'];
+  return { plan, expected: expectedConfinement(confine, kernel), env };
 }

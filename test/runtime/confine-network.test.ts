@@ -6,6 +6,7 @@
  */
 import { createSocket, type Socket as Datagrams } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { confinable, confinedClient, EACCES, layout, remoteCode } from './confine-harness.js';
@@ -21,6 +22,10 @@ async function tcpServer(listenOn: { port: number; host: string } | { path: stri
   await new Promise<void>((resolve) => server.listen(listenOn, resolve));
   const address = server.address();
   return { port: typeof address === 'object' && address !== null ? address.port : 0, connections: () => connections };
+}
+
+function environOf(pid: number): Record<string, string> {
+  return Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 200));
@@ -73,5 +78,12 @@ describe.runIf(confinable)('confine: network', () => {
     expect(await c.native(at.library, 'tcp', String(server.port), true)).toBe(0);
     await settle();
     expect(server.connections()).toBe(2);
+    // TLS is possible: the application's extra CA certificates are back in the serving image.
+    expect(environOf(await c.pid())['NODE_EXTRA_CA_CERTS']).toBe(process.env['NODE_EXTRA_CA_CERTS']);
+  });
+
+  it('without network, NODE_EXTRA_CA_CERTS is left out (no TLS is possible, and reading them slows each start)', async () => {
+    const c = await confinedClient(at, { env: { ...process.env, NODE_EXTRA_CA_CERTS: at.insideFile } });
+    expect(environOf(await c.pid())).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
   });
 });

@@ -37,6 +37,7 @@ export async function restrictThenReexec(bootstrap: { readonly confine?: WorkerC
   setNoNewPrivs(c);
   if (plan.landlockAbi > 0) restrictSelf(c, { abi: plan.landlockAbi, network: plan.network, rules: [...plan.rules, ...ownRules()] });
   if (plan.seccomp) refuseIoUring(c);
+  Object.assign(process.env, plan.secondImageEnv);
   reexec(c, `${JSON.stringify({ ...bootstrap, confine: { ...plan, restricted: true } })}\n`);
 }
 
