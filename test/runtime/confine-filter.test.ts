@@ -61,7 +61,7 @@ describe('the seccomp filter', () => {
       expect(run(strict, call(table, 'clone', SIGCHLD))).toBe(errno(EPERM));
       expect(run(strict, call(table, 'clone', CLONE_THREAD | CLONE_NEWUSER))).toBe(errno(EPERM));
       if (table.nr.fork !== undefined) expect(run(strict, call(table, 'fork'))).toBe(errno(EPERM));
-      for (const name of ['ptrace', 'mount', 'bpf', 'perf_event_open', 'keyctl', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'unshare', 'process_vm_readv'] as const) {
+      for (const name of ['ptrace', 'mount', 'bpf', 'perf_event_open', 'keyctl', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'unshare', 'process_vm_readv', 'fchmodat', 'fchownat', 'setxattr'] as const) {
         expect(run(strict, call(table, name)), name).toBe(errno(EPERM));
       }
       // read(2), write(2), and a number past every table: allowed.

@@ -7,6 +7,7 @@ export interface IConfined {
   write(path: string, text: string): void;
   rename(from: string, to: string): void;
   truncate(path: string): void;
+  chmod(path: string, mode: number): void;
   /** Connects to 127.0.0.1:port over TCP and closes again. */
   connectTcp(port: number): Promise<void>;
   /** Sends one datagram to 127.0.0.1:port. */

@@ -1,7 +1,7 @@
 /** The implementation of IConfined: each method tries one thing and lets the OS error propagate. */
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import koffi from 'koffi';
@@ -22,6 +22,7 @@ export default class Confined implements IConfined {
   write(path: string, text: string): void { writeFileSync(path, text); }
   rename(from: string, to: string): void { renameSync(from, to); }
   truncate(path: string): void { truncateSync(path, 0); }
+  chmod(path: string, mode: number): void { chmodSync(path, mode); }
   connectTcp(port: number): Promise<void> { return connected({ port, host: '127.0.0.1' }); }
   sendUdp(port: number): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -12,6 +12,12 @@
  *   (clone with a CLONE_NEW* flag is refused too);
  * - bpf, perf_event_open, keyctl, add_key, request_key → EPERM: kernel surfaces a worker never
  *   needs, and the usual way into kernel bugs;
+ * - chmod, chown and extended attributes by path (chmod, fchmodat, fchmodat2, chown, lchown,
+ *   fchownat, setxattr, lsetxattr, removexattr, lremovexattr, setxattrat, removexattrat) → EPERM:
+ *   Landlock does not handle a file's metadata, and the worker runs as the application's user, so
+ *   it could otherwise make the application's keys readable to all, or its files unreadable. The
+ *   forms on an open descriptor (fchmod, fchown, fsetxattr) stay: they need the file opened,
+ *   which Landlock decides;
  * - io_uring_setup/enter/register → EPERM: a ring performs opens, connects and sends that this
  *   filter would never see; libuv falls back to epoll and its thread pool;
  * - clone3 → ENOSYS: its flags sit behind a pointer seccomp cannot read, so it is refused as
@@ -65,6 +71,8 @@ const ALWAYS_EPERM: readonly SyscallName[] = [
   'mount', 'umount2', 'pivot_root', 'chroot', 'open_tree', 'move_mount', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr',
   'unshare', 'setns',
   'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key',
+  'chmod', 'fchmodat', 'fchmodat2', 'chown', 'lchown', 'fchownat',
+  'setxattr', 'lsetxattr', 'removexattr', 'lremovexattr', 'setxattrat', 'removexattrat',
   ...IO_URING,
 ];
 
