@@ -3,7 +3,8 @@
  * libraries it has mapped, its /proc/<pid>: worker-template/confine/index.ts). docs/confinement.md
  * lists the same with the reasons. Read-only unless said:
  *
- * - this library's compiled files (its dist/ and package.json) and koffi's package;
+ * - this library's compiled files (its dist/ and package.json), and the node_modules directory
+ *   that holds koffi (its native half is a package of its own beside it);
  * - the worker entry's directory and the implementation's (workerModule's) directory, each with
  *   everything beneath it, since the implementation imports its neighbours; every node_modules
  *   directory on the way up from either (where Node.js resolves packages), and every
@@ -24,7 +25,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config.js';
 import type { KernelSupport } from './kernel.js';
@@ -39,7 +40,10 @@ export function workerPlan(config: ResolvedConfig, confine: ResolvedConfine, ker
   const read = (path: string, optional = true): void => { rules.push({ path, access: 'read', optional }); };
   read(join(packageRoot, 'dist'), false);
   read(join(packageRoot, 'package.json'));
-  read(packageOf(createRequire(import.meta.url).resolve('koffi')), false);
+  // koffi's native half is a package of its own beside it (@koromix/koffi-<platform>-<arch>):
+  // the node_modules that holds koffi, which is code, never an application's secrets.
+  const koffi = packageOf(createRequire(import.meta.url).resolve('koffi'));
+  read(basename(dirname(koffi)) === 'node_modules' ? dirname(koffi) : koffi, false);
   for (const file of [config.workerEntry, config.workerModule]) {
     read(dirname(file), false);
     for (let dir = dirname(file); ; dir = dirname(dir)) {
