@@ -85,3 +85,6 @@ export const kernel = await probeKernel();
  * proves the fail-closed path.
  */
 export const confinable = kernel.platform === 'linux' && kernel.kernelLandlockAbi >= 6 && kernel.seccomp && kernel.archKnown;
+if (!confinable && kernel.platform === 'linux') {
+  console.warn(`[confine tests] enforcement tests skipped: they need Landlock ABI 6 (Linux 6.12), seccomp and an x64 or arm64 machine; this one has Landlock ABI ${kernel.kernelLandlockAbi}, seccomp ${kernel.seccomp ? 'yes' : 'no'}, ${kernel.arch}`);
+}
