@@ -9,7 +9,7 @@
  * | write | Landlock ABI 3 (Linux 6.2): before it, truncate(2) is not a right Landlock handles |
  * | network: false | a seccomp filter (socket() refused) on an architecture the filter knows |
  * | childProcesses: false | the same filter (execve, fork, clone of a process refused) |
- * | signals | Landlock ABI 6 (Linux 6.12): signal scoping, so the worker cannot signal its parent, the application or any process outside its own |
+ * | signals | Landlock ABI 6 (Linux 6.12), whose signal scoping keeps the worker from signalling any process outside its own; or, without childProcesses, the seccomp filter, which lets signals go to the worker itself alone |
  *
  * TCP rules (ABI 4) and abstract Unix socket scoping (ABI 6) are applied where the kernel has
  * them when the network is off, as a second layer under the filter, and required by nothing.
@@ -27,7 +27,7 @@ export interface Unsupported {
 const LANDLOCK_NEEDS: Readonly<Record<'read' | 'write' | 'signals', { abi: number; linux: string; why: string }>> = {
   read: { abi: 1, linux: '5.13', why: 'to limit what files the worker reads' },
   write: { abi: 3, linux: '6.2', why: 'to refuse writes and truncate(2) outside write' },
-  signals: { abi: 6, linux: '6.12', why: 'to keep the worker from signalling processes outside its own (the application, its spawner)' },
+  signals: { abi: 6, linux: '6.12', why: 'to keep the worker from signalling processes outside its own (the application, its spawner), or childProcesses: false and the seccomp filter' },
 };
 
 /** The knobs `confine` forbids that this machine cannot refuse. */
@@ -46,6 +46,8 @@ export function unsupportedKnobs(options: ResolvedConfine, kernel: KernelSupport
       else if (!kernel.seccomp) out.push({ knob, needs: 'seccomp filters that answer with an errno (Linux 4.14 with CONFIG_SECCOMP_FILTER); this kernel has none' });
       continue;
     }
+    // Without children, the filter can keep signals to the worker itself.
+    if (knob === 'signals' && !options.childProcesses && kernel.seccomp && kernel.archKnown) continue;
     const need = LANDLOCK_NEEDS[knob];
     if (kernel.landlockAbi < need.abi) out.push({ knob, needs: `Landlock ABI ${need.abi} (Linux ${need.linux}) ${need.why}; ${has}` });
   }

@@ -73,6 +73,23 @@ describe('the seccomp filter', () => {
       if (table.foreignAbiBit !== undefined) expect(run(strict, { nr: table.foreignAbiBit | 41, arch: table.auditArch })).toBe(errno(EPERM));
     });
 
+    it(`${arch}: without childProcesses, signals go to the worker itself alone`, () => {
+      const self = 4242;
+      const filter = buildFilter(table, { network: false, childProcesses: false, signalsOnlyTo: self });
+      expect(run(filter, call(table, 'kill', self))).toBe(ALLOW);
+      expect(run(filter, call(table, 'kill', (-self) >>> 0))).toBe(ALLOW);
+      expect(run(filter, call(table, 'kill', 1))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'kill', 0))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'kill', 0xffffffff))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'tgkill', self))).toBe(ALLOW);
+      expect(run(filter, call(table, 'tgkill', 4243))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'rt_sigqueueinfo', 4243))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'pidfd_send_signal', 3))).toBe(errno(EPERM));
+      expect(run(filter, call(table, 'pidfd_getfd', 3))).toBe(errno(EPERM));
+      // Without the rule (childProcesses, or Landlock's scope alone), kill is the kernel's to decide.
+      expect(run(buildFilter(table, { network: false, childProcesses: true }), call(table, 'kill', 1))).toBe(ALLOW);
+    });
+
     it(`${arch}: network and childProcesses lift their rules only`, () => {
       const open = buildFilter(table, { network: true, childProcesses: true });
       expect(run(open, call(table, 'socket'))).toBe(ALLOW);

@@ -7,7 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfinementUnsupportedError, type Logger } from 'process-sandbox';
-import { confinable, confinedClient, kernel, layout, remoteCode } from './confine-harness.js';
+import { isAlive, spawnerOf } from '../helpers.js';
+import { confinable, confinedClient, EPERM, kernel, layout, remoteCode } from './confine-harness.js';
 
 afterEach(() => { delete process.env['SANDBOX_TEST_LANDLOCK_ABI']; });
 
@@ -20,30 +21,53 @@ describe.runIf(confinable)('confine: an older kernel', () => {
   const at = layout();
 
   it("onUnsupported 'fail' (the default) rejects, naming each knob and what it needs", async () => {
+    // With children allowed, only Landlock ABI 6 can keep their signals in.
     process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '5';
-    const error = await confinedClient(at).catch((e: unknown) => e);
+    const error = await confinedClient(at, { confine: { read: [at.library], childProcesses: true } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfinementUnsupportedError);
     expect(error).toMatchObject({ code: 'ERR_SANDBOX_CONFINEMENT_UNSUPPORTED', unsupported: [{ knob: 'signals' }] });
     expect((error as Error).message).toMatch(/signals: needs Landlock ABI 6 \(Linux 6\.12\) .*this kernel has ABI 5 \(lowered by SANDBOX_TEST_LANDLOCK_ABI\)/);
     expect((error as Error).message).toMatch(/onUnsupported to 'warn'/);
 
+    process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '2';
+    const old = await confinedClient(at).catch((e: unknown) => e) as ConfinementUnsupportedError;
+    expect(old).toBeInstanceOf(ConfinementUnsupportedError);
+    expect(old.unsupported.map((u) => u.knob)).toEqual(['write']);
+    expect(old.message).toMatch(/write: needs Landlock ABI 3 \(Linux 6\.2\) to refuse writes and truncate\(2\) outside write; this kernel has ABI 2/);
+
     process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '0';
     const none = await confinedClient(at).catch((e: unknown) => e) as ConfinementUnsupportedError;
-    expect(none.unsupported.map((u) => u.knob)).toEqual(['read', 'write', 'signals']);
+    expect(none.unsupported.map((u) => u.knob)).toEqual(['read', 'write']);
     expect(none.message).toMatch(/read: needs Landlock ABI 1 \(Linux 5\.13\)/);
-    expect(none.message).toMatch(/write: needs Landlock ABI 3 \(Linux 6\.2\)/);
+  });
+
+  it('before Landlock ABI 6, without childProcesses, the filter keeps signals to the worker itself', async () => {
+    process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '5';
+    const c = await confinedClient(at);
+    expect(c.pool.confinement).toMatchObject({ landlockAbi: 5, signals: 'enforced' });
+    const pid = await c.pid();
+    const spawner = spawnerOf(pid);
+    expect(await remoteCode(c.signal(spawner, 'SIGTERM'))).toBe('EPERM');
+    expect(await remoteCode(c.signal(process.pid, 'SIGTERM'))).toBe('EPERM');
+    expect(await c.native(at.library, 'kill', String(spawner), false)).toBe(EPERM);
+    expect(await c.native(at.library, 'kill', String(process.pid), true)).toBe(EPERM);
+    // Itself it may signal (Node does: process.kill(process.pid), abort()).
+    expect(await c.native(at.library, 'kill', String(pid), true)).toBe(0);
+    await c.signal(pid, 'SIGCONT');
+    expect(isAlive(spawner)).toBe(true);
+    expect(await c.pid()).toBe(pid);
   });
 
   it("onUnsupported 'warn' logs the same, starts, and reports what is enforced", async () => {
-    process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '3';
+    process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '2';
     const logger = recordingLogger();
     const c = await confinedClient(at, { logger, confine: { read: [at.inside, at.library], onUnsupported: 'warn' } });
-    expect(logger.warnings.join('\n')).toMatch(/confine is only partly enforced on this machine \(onUnsupported: 'warn'\): signals: needs Landlock ABI 6/);
+    expect(logger.warnings.join('\n')).toMatch(/confine is only partly enforced on this machine \(onUnsupported: 'warn'\): write: needs Landlock ABI 3/);
     expect(c.pool.confinement).toEqual({
-      landlockAbi: 3, seccomp: true, noNewPrivs: true,
-      read: 'enforced', write: 'enforced', network: 'enforced', childProcesses: 'enforced', signals: 'unenforced',
+      landlockAbi: 2, seccomp: true, noNewPrivs: true,
+      read: 'enforced', write: 'unenforced', network: 'enforced', childProcesses: 'enforced', signals: 'enforced',
     });
-    // What ABI 3 enforces, it enforces.
+    // What ABI 2 enforces, it enforces.
     expect(await remoteCode(c.read(at.secret))).toBe('EACCES');
     expect(await c.read(at.insideFile)).toBe('inside');
   });
@@ -52,7 +76,7 @@ describe.runIf(confinable)('confine: an older kernel', () => {
     process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '0';
     const logger = recordingLogger();
     const c = await confinedClient(at, { logger, confine: { onUnsupported: 'warn' } });
-    expect(c.pool.confinement).toMatchObject({ landlockAbi: 0, seccomp: true, read: 'unenforced', write: 'unenforced', signals: 'unenforced', network: 'enforced' });
+    expect(c.pool.confinement).toMatchObject({ landlockAbi: 0, seccomp: true, read: 'unenforced', write: 'unenforced', signals: 'enforced', network: 'enforced' });
     // Unenforced means it: the report does not pretend.
     expect(await c.read(at.secret)).toBe('the secret');
     expect(await remoteCode(c.connectTcp(9))).toBe('EACCES');

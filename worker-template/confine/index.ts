@@ -45,7 +45,10 @@ export async function restrictThenReexec(bootstrap: { readonly confine?: WorkerC
 export async function confineConnected(plan: WorkerConfinePlan): Promise<Confinement> {
   const c = await libc();
   setNoNewPrivs(c);
-  if (plan.seccomp) installFilter(c, { network: plan.network, childProcesses: plan.childProcesses });
+  if (plan.seccomp) {
+    // Without children to signal, signals may go to this process alone (seccomp-filter.ts).
+    installFilter(c, { network: plan.network, childProcesses: plan.childProcesses, signalsOnlyTo: plan.childProcesses ? undefined : process.pid });
+  }
   return checkSelf(plan);
 }
 

@@ -24,6 +24,11 @@
  *   "not implemented", which makes glibc fall back to clone, whose flags it can;
  * - without childProcesses: execve and execveat → EACCES, fork and vfork → EPERM, clone without
  *   CLONE_THREAD (a new process rather than a thread) → EPERM;
+ * - without childProcesses, signals only to the worker itself: kill to its pid or its process
+ *   group, tgkill, tkill, rt_sigqueueinfo and rt_tgsigqueueinfo to its pid, else EPERM;
+ *   pidfd_send_signal → EPERM. (With Landlock ABI 6 the kernel scopes signals too; before it,
+ *   this is what keeps a worker from killing its spawner or the application.) pidfd_getfd →
+ *   EPERM always: no taking another process's descriptors;
  * - without network: socket → EACCES, for every family. The filter is installed once the channel
  *   is connected, so the worker's one socket exists already; a new Unix socket could connect to
  *   any socket file (docker.sock), which Landlock does not control before its ABI 9.
@@ -41,6 +46,12 @@ import type { SyscallName, SyscallTable } from './syscalls.js';
 export interface FilterRules {
   readonly network: boolean;
   readonly childProcesses: boolean;
+  /**
+   * The worker's own pid: signals may go to it (and its process group) alone. Set without
+   * childProcesses, when the worker has no children to signal; the kernel's own scoping
+   * (Landlock ABI 6) needs no pid and also covers a worker's children.
+   */
+  readonly signalsOnlyTo?: number | undefined;
 }
 
 const EPERM = 1;
@@ -73,10 +84,11 @@ const ALWAYS_EPERM: readonly SyscallName[] = [
   'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key',
   'chmod', 'fchmodat', 'fchmodat2', 'chown', 'lchown', 'fchownat',
   'setxattr', 'lsetxattr', 'removexattr', 'lremovexattr', 'setxattrat', 'removexattrat',
+  'pidfd_getfd',
   ...IO_URING,
 ];
 
-type Label = 'allow' | 'eperm' | 'eacces' | 'enosys' | 'clone';
+type Label = 'allow' | 'eperm' | 'eacces' | 'enosys' | 'clone' | 'kill' | 'to-self';
 interface Instruction { code: number; k: number; jt?: Label; jf?: Label }
 
 /** The filter as the bytes of a struct sock_filter array (8 bytes per instruction, host order). */
@@ -115,6 +127,11 @@ function assemble(table: SyscallTable, rules: FilterRules | undefined, refused: 
       to(table.nr.vfork, 'eperm');
     }
     if (!rules.network) to(table.nr.socket, 'eacces');
+    if (rules.signalsOnlyTo !== undefined) {
+      to(table.nr.kill, 'kill');
+      for (const name of ['tkill', 'tgkill', 'rt_sigqueueinfo', 'rt_tgsigqueueinfo'] as const) to(table.nr[name], 'to-self');
+      to(table.nr.pidfd_send_signal, 'eperm');
+    }
   }
   ret(RET_ALLOW);
   if (rules !== undefined) {
@@ -123,6 +140,17 @@ function assemble(table: SyscallTable, rules: FilterRules | undefined, refused: 
     emit({ code: JSET_K, k: CLONE_NEW_NAMESPACES, jt: 'eperm' });
     if (!rules.childProcesses) emit({ code: JSET_K, k: CLONE_THREAD, jt: 'allow', jf: 'eperm' });
     else ret(RET_ALLOW);
+    const self = rules.signalsOnlyTo;
+    if (self !== undefined) {
+      // pid_t is 32 bits: the low word of args[0]; its process group is -pid.
+      mark('kill');
+      emit({ code: LD_W_ABS, k: OFFSET_ARG0_LOW });
+      emit({ code: JEQ_K, k: self, jt: 'allow' });
+      emit({ code: JEQ_K, k: (-self) >>> 0, jt: 'allow', jf: 'eperm' });
+      mark('to-self');
+      emit({ code: LD_W_ABS, k: OFFSET_ARG0_LOW });
+      emit({ code: JEQ_K, k: self, jt: 'allow', jf: 'eperm' });
+    }
   }
   mark('eperm');
   ret(RET_ERRNO | EPERM);

@@ -39,7 +39,8 @@ export async function checkSelf(plan: WorkerConfinePlan): Promise<Confinement> {
     write: abi >= 3 ? 'enforced' : 'unenforced',
     network: filtered(plan.network),
     childProcesses: filtered(plan.childProcesses),
-    signals: abi >= 6 ? 'enforced' : 'unenforced',
+    // Landlock's scope, or the filter's rule (without childProcesses).
+    signals: abi >= 6 || (seccomp && !plan.childProcesses) ? 'enforced' : 'unenforced',
   };
 }
 
