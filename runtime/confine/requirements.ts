@@ -11,6 +11,8 @@
  * | childProcesses: false | the same filter (execve, fork, clone of a process refused) |
  * | signals | Landlock ABI 6 (Linux 6.12), whose signal scoping keeps the worker from signalling any process outside its own; or, without childProcesses, the seccomp filter, which lets signals go to the worker itself alone |
  *
+ * So `confine: {}` needs Linux 6.2 and seccomp; `childProcesses: true` needs Linux 6.12.
+ *
  * TCP rules (ABI 4) and abstract Unix socket scoping (ABI 6) are applied where the kernel has
  * them when the network is off, as a second layer under the filter, and required by nothing.
  */
