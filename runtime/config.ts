@@ -8,6 +8,7 @@ import { DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './circuit-b
 import { ConfigurationError, type ConfigurationIssue } from './errors.js';
 import { defaultLogger, silentLogger, type Logger } from './logger.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frames.js';
+import { checkConfine, type ConfineOptions, type ResolvedConfine } from './confine/options.js';
 
 export interface PoolConfig {
   /** Path or file URL of the module that holds the implementation; loaded in each worker. */
@@ -126,6 +127,15 @@ export interface PoolConfig {
    * themselves; set it yourself when a bundler moves files.
    */
   workerEntry?: string | URL;
+  /**
+   * Confines each worker to what it needs to run plus `read` and `write`: no other file, no
+   * socket but its channel unless `network`, no program unless `childProcesses`, no signal to a
+   * process outside it; enforced by the kernel on every thread, native code included (Linux:
+   * Landlock, seccomp, no_new_privs). What this machine cannot enforce fails create() with
+   * ConfinementUnsupportedError unless `onUnsupported` is 'warn'. `{}` is the strictest useful
+   * worker. See docs/confinement.md. @default undefined (not confined)
+   */
+  confine?: ConfineOptions;
 }
 
 export interface ResolvedConfig {
@@ -162,13 +172,14 @@ export interface ResolvedConfig {
   readonly monitorIntervalMs: number;
   readonly logger: Logger;
   readonly workerEntry: string;
+  readonly confine: ResolvedConfine | undefined;
 }
 
 const KNOWN_FIELDS = new Set<string>([
   'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
-  'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry',
+  'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
 ]);
 
 // setTimeout's own ceiling: a longer delay fires at once, which would turn "never" into "now".
@@ -314,6 +325,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     monitorIntervalMs: int('monitorIntervalMs', 1000, 10, MAX_TIMER_MS),
     logger: logger === false ? silentLogger : (logger as Logger | undefined) ?? defaultLogger,
     workerEntry: workerEntry ?? '',
+    confine: checkConfine(raw['confine'], bad),
   };
   if (issues.length > 0) throw new ConfigurationError(issues);
   return resolved;

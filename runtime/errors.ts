@@ -4,6 +4,7 @@
  * across two copies of the library, where `instanceof` would fail.
  */
 import type { RemoteErrorData, WorkerHealthData } from './protocol/messages.js';
+import type { Unsupported } from './confine/requirements.js';
 
 const BRAND = Symbol.for('process-sandbox.error');
 
@@ -18,7 +19,8 @@ export type SandboxErrorCode =
   | 'ERR_SANDBOX_VALIDATION'
   | 'ERR_SANDBOX_QUEUE_FULL'
   | 'ERR_SANDBOX_CIRCUIT_OPEN'
-  | 'ERR_SANDBOX_ABORTED';
+  | 'ERR_SANDBOX_ABORTED'
+  | 'ERR_SANDBOX_CONFINEMENT_UNSUPPORTED';
 
 export abstract class SandboxError extends Error {
   abstract readonly code: SandboxErrorCode;
@@ -281,5 +283,24 @@ export class CallAbortedError extends SandboxError {
       : `"${method}" was aborted before it reached a worker; it was never sent`, { cause: reason });
     this.method = method;
     this.wasRunning = wasRunning;
+  }
+}
+
+/**
+ * The pool's `confine` option asks for what this machine cannot enforce (docs/confinement.md);
+ * `unsupported` names each knob and what it would need. With `onUnsupported: 'warn'` the pool
+ * logs this message and starts with what is enforced instead.
+ */
+export class ConfinementUnsupportedError extends SandboxError {
+  override readonly name = 'ConfinementUnsupportedError';
+  readonly code = 'ERR_SANDBOX_CONFINEMENT_UNSUPPORTED';
+  readonly unsupported: readonly Unsupported[];
+
+  constructor(unsupported: readonly Unsupported[], onUnsupported: 'fail' | 'warn') {
+    const list = unsupported.map((u) => `${u.knob}: needs ${u.needs}`).join('; ');
+    super(onUnsupported === 'fail'
+      ? `confine cannot be enforced on this machine: ${list}. Run the workers on a kernel that has it, allow what you need (confine.network or confine.childProcesses: true), or set confine.onUnsupported to 'warn' to run with what this machine enforces`
+      : `confine is only partly enforced on this machine (onUnsupported: 'warn'): ${list}. pool.confinement shows what is enforced`);
+    this.unsupported = unsupported;
   }
 }

@@ -3,10 +3,11 @@ export { ProcessPool, type PoolEvents, type PoolStats, type WorkerStats, type Re
 export type { ResourceSample } from './platform/resources.js';
 export type { LimitCrossed, WorkerLimits } from './recycle-policy.js';
 export type { PoolConfig, ResolvedConfig } from './config.js';
+export type { ConfineOptions, Confinement, Enforcement } from './confine/index.js';
 export { resolveConfig } from './config.js';
 export {
   SandboxError, isSandboxError, WorkerCrashedError, CallTimeoutError, RemoteError, PoolClosedError,
-  ProtocolError, WorkerStartError, ConfigurationError, ValidationError, QueueFullError, CircuitOpenError, CallAbortedError,
+  ProtocolError, WorkerStartError, ConfigurationError, ValidationError, QueueFullError, CircuitOpenError, CallAbortedError, ConfinementUnsupportedError,
   type SandboxErrorCode, type ConfigurationIssue, type WorkerRef,
 } from './errors.js';
 export type { Logger } from './logger.js';

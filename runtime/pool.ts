@@ -37,6 +37,7 @@ import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
 import { withCompileCache } from './compile-cache.js';
+import { prepareConfinement, type Confinement, type PoolConfinement } from './confine/index.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -111,6 +112,8 @@ export interface PoolStats {
     readonly retries: number;
     readonly aborted: number;
   };
+  /** What every worker enforces on itself, with `confine` (see ProcessPool.confinement). */
+  readonly confinement: Confinement | undefined;
 }
 
 type PoolState = 'open' | 'draining' | 'closed';
@@ -124,6 +127,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly config: ResolvedConfig;
   readonly #pipeHome: string | undefined;
   readonly #isolation: PoolIsolation;
+  readonly #confinement: PoolConfinement | undefined;
   readonly #workers = new Set<WorkerProcess>();
   readonly #queue = new CallQueue();
   readonly #breaker: CircuitBreaker | undefined;
@@ -141,8 +145,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #demand = 0;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
-  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined) {
+  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined) {
     super();
+    this.#confinement = confinement;
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
@@ -179,6 +184,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       resolved.logger.info(`maxMemoryMB ${resolved.maxMemoryMB} is past what workerExecutable "${resolved.workerExecutable}" can address; using ${capped}`);
       resolved = { ...resolved, maxMemoryMB: capped };
     }
+    // Fails here, before any process starts, when the kernel cannot enforce what confine asks.
+    const confinement = await prepareConfinement(resolved);
     const isolation = platform.openIsolation({ processMemoryLimitBytes: resolved.hardMemoryLimitMB === undefined ? undefined : resolved.hardMemoryLimitMB * MIB });
     let pipeHome: string | undefined;
     try {
@@ -187,7 +194,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       await isolation.close();
       throw error;
     }
-    const pool = new ProcessPool(service, resolved, isolation, pipeHome);
+    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement);
     try {
       await pool.#warmUp();
     } catch (error) {
@@ -261,7 +268,17 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       workers, queued: this.#queue.length, running,
       circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
       totals: { ...this.#totals },
+      confinement: this.confinement,
     };
+  }
+
+  /**
+   * With `confine`: what every worker of this pool enforces on itself (the Landlock ABI, seccomp,
+   * and each knob 'enforced', 'allowed' or, under onUnsupported 'warn', 'unenforced'); a worker
+   * that reports less in its handshake is refused. undefined without `confine`.
+   */
+  get confinement(): Confinement | undefined {
+    return this.#confinement?.expected;
   }
 
   /**
@@ -480,7 +497,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * #onReady or #onStartFailed.
    */
   #spawn(replaces?: WorkerProcess): void {
-    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation }, this.config, this.service, {
+    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement }, this.config, this.service, {
       spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
       lost: (w, call, error) => this.#onLost(w, call, error),

@@ -18,6 +18,10 @@ import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
+import type { PoolConfinement } from './confine/index.js';
+import { isConfinement } from './confine/report.js';
+import { shortfall } from './confine/shortfall.js';
+import { lackingFromOutside } from './confine/seen-from-outside.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
@@ -110,12 +114,14 @@ export class WorkerProcess implements WorkerRef {
   #resolveExited!: (info: ExitInfo) => void;
   readonly #unproven = new Set<Socket>();
   readonly #isolation: PoolIsolation;
+  readonly #confinement: PoolConfinement | undefined;
   /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
   #adopted: Promise<void> = Promise.resolve();
 
-  constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
+  constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation; confinement?: PoolConfinement | undefined }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
     this.#isolation = home.isolation;
+    this.#confinement = home.confinement;
     this.limits = jitteredLimits(config);
     this.#config = config;
     this.#service = service;
@@ -255,10 +261,10 @@ export class WorkerProcess implements WorkerRef {
       child = this.#isolation.spawn({
         executable: this.#config.workerExecutable,
         args: [...heap, ...this.#config.execArgv, this.#config.workerEntry],
-        env: this.#config.env,
+        env: this.#confinement?.env ?? this.#config.env,
         cwd: this.#config.cwd,
         // The spawning process adds its own pid as parentPid.
-        bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits },
+        bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits, confine: this.#confinement?.plan },
       });
     } catch (error) {
       this.#failStart(this.#spawnFailure(error as Error), error);
@@ -345,7 +351,7 @@ export class WorkerProcess implements WorkerRef {
     for (const other of this.#unproven) other.destroy();
     this.#unproven.clear();
 
-    const [, , , version, hash, name] = hello;
+    const [, , , version, hash, name, confinement] = hello;
     if (version !== PROTOCOL_VERSION) {
       this.#refuseWorker(`${this.label} speaks protocol version ${String(version)}, this pool speaks ${PROTOCOL_VERSION}: the worker and the client come from different versions of process-sandbox; install one version for both`);
       return;
@@ -354,11 +360,24 @@ export class WorkerProcess implements WorkerRef {
       this.#refuseWorker(`${this.label} was generated from ${String(name)} with interface hash ${String(hash)}, but the client was generated from ${this.#service.name} (${this.#service.source}) with interface hash ${this.#service.interfaceHash}: they come from different versions of the interface. Run sandbox-gen again and rebuild, so the client and the worker entry match`);
       return;
     }
-    // The go-ahead to load user code waits until the platform has the process in hand.
-    this.#adopted.then(
-      () => channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]),
+    // The go-ahead to load user code waits until the platform has the process in hand, and, for a
+    // confined worker, until its report and what /proc shows of it are checked.
+    this.#adopted.then(() => this.#checkConfinement(confinement)).then(
+      (lacks) => {
+        if (lacks.length === 0) channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]);
+        else this.#refuseWorker(`${this.label} is less confined than its pool requires (${lacks.join('; ')}): it was refused before loading any user code. Its stderr may say why`);
+      },
       () => { /* reported by #spawn */ },
     );
+  }
+
+  /** What the worker lacks against its pool's confinement: by its own report, then as seen from outside. */
+  async #checkConfinement(report: unknown): Promise<string[]> {
+    const pool = this.#confinement;
+    if (pool?.plan === undefined) return [];
+    const lacks = isConfinement(report) ? shortfall(pool.expected, report) : ['it sent no report of what it enforces'];
+    if (lacks.length > 0 || this.pid === undefined) return lacks;
+    return lackingFromOutside(this.pid, pool.expected);
   }
 
   #refuseWorker(message: string): void {

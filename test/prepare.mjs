@@ -14,6 +14,7 @@ const out = join(root, 'test/.generated');
 /** Each service the tests call, and where its generated files go. */
 export const services = [
   { input: 'test/services/ITestService.ts', out: 'test/.generated/services' },
+  { input: 'test/services/IConfined.ts', out: 'test/.generated/services' },
   { input: 'test/services/versions/v1/IVersioned.ts', out: 'test/.generated/versions/v1' },
   { input: 'test/services/versions/v2/IVersioned.ts', out: 'test/.generated/versions/v2' },
 ];

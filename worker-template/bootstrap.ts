@@ -10,10 +10,13 @@ export interface Bootstrap {
   readonly parentPid: number;
   readonly maxFrameBytes: number;
   readonly limits: WorkerLimits;
+  /** Present when the pool confines its workers: what to enforce (worker-template/confine/). */
+  readonly confine?: WorkerConfinePlan | undefined;
 }
 
 import { readSync } from 'node:fs';
 import type { WorkerLimits } from './limits.js';
+import type { WorkerConfinePlan } from '../runtime/confine/plan.js';
 
 const MAX_LINE = 64 * 1024;
 

@@ -7,6 +7,7 @@ import { checkArguments, type ServiceDescriptor } from '../runtime/service.js';
 import { Channel } from '../runtime/protocol/channel.js';
 import { Kind, PROTOCOL_VERSION, toRemoteErrorData, type WorkerHealthData } from '../runtime/protocol/messages.js';
 import { readBootstrap } from './bootstrap.js';
+import { confineConnected, mustRestrictFirst, restrictThenReexec } from './confine/index.js';
 import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
 import { loadImplementation } from './load.js';
@@ -24,6 +25,8 @@ export function serveWorker<T>(service: ServiceDescriptor, handlers: readonly Ha
 
 async function run(service: ServiceDescriptor, handlers: readonly Handler<unknown>[]): Promise<void> {
   const boot = await readBootstrap();
+  // A confined worker restricts itself and executes again before it connects (confine/index.ts).
+  if (mustRestrictFirst(boot.confine)) await restrictThenReexec(boot);
   let impl: Record<string, unknown> | undefined;
   let callsServed = 0;
   let healthTimer: NodeJS.Timeout | undefined;
@@ -57,7 +60,10 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
     close: () => process.exit(0),
   });
 
-  channel.send([Kind.Hello, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name]);
+  // Confined: the filter goes on once the channel's socket exists, and the worker reports what it
+  // found when it checked itself; the parent refuses it if that is less than the pool asked for.
+  const confinement = boot.confine === undefined ? null : await confineConnected(boot.confine);
+  channel.send([Kind.Hello, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name, confinement]);
   // Tied to the parent and limited before any user code loads (the go-ahead waits for this), but
   // after the hello is on its way: loading koffi takes a few milliseconds, which the parent's
   // checks and its go-ahead overlap. Until then nothing runs here but this file's own code.

@@ -8,12 +8,16 @@
 
 /**
  * Bumped whenever a message or its framing changes shape; both sides refuse a peer with another
- * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md).
+ * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md). 3: hello
+ * carries what a confined worker enforces.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const Kind = {
-  /** worker → parent: `[Hello, secret, pid, protocolVersion, interfaceHash, serviceName]` */
+  /**
+   * worker → parent: `[Hello, secret, pid, protocolVersion, interfaceHash, serviceName, confinement]`,
+   * confinement being what a confined worker found it enforces (runtime/confine/report.ts), or nil
+   */
   Hello: 0,
   /** parent → worker: `[Welcome, workerModule, workerExport, healthIntervalMs]`, the go-ahead to load user code */
   Welcome: 1,
@@ -38,6 +42,8 @@ export const Kind = {
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
+import type { Confinement } from '../confine/report.js';
+
 /** An error as data: what crosses the pipe when the implementation throws. */
 export interface RemoteErrorData {
   readonly name: string;
@@ -55,7 +61,7 @@ export interface WorkerHealthData {
   readonly rssBytes: number;
 }
 
-export type HelloMessage = [typeof Kind.Hello, string, number, number, string, string];
+export type HelloMessage = [typeof Kind.Hello, string, number, number, string, string, Confinement | null];
 export type WelcomeMessage = [typeof Kind.Welcome, string, string, number];
 export type ReadyMessage = [typeof Kind.Ready];
 export type StartFailedMessage = [typeof Kind.StartFailed, RemoteErrorData];

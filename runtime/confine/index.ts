@@ -1,0 +1,42 @@
+/**
+ * Confinement, the application's side: when a pool with `confine` starts, what this machine can
+ * enforce is probed (./kernel.ts); a knob it cannot enforce fails the start with
+ * ConfinementUnsupportedError, or with onUnsupported 'warn' is logged; then each worker gets its
+ * plan (./worker-plan.ts) in its bootstrap, and its hello must report at least what is expected
+ * (./shortfall.ts). The worker's side is worker-template/confine/.
+ */
+import type { ResolvedConfig } from '../config.js';
+import { ConfinementUnsupportedError } from '../errors.js';
+import { probeKernel } from './kernel.js';
+import type { WorkerConfinePlan } from './plan.js';
+import type { Confinement } from './report.js';
+import { expectedConfinement, unsupportedKnobs } from './requirements.js';
+import { workerPlan } from './worker-plan.js';
+
+export type { ConfineOptions, ResolvedConfine } from './options.js';
+export type { Confinement, Enforcement } from './report.js';
+
+export interface PoolConfinement {
+  /** What each worker is told to enforce; undefined where the platform confines nothing (warned). */
+  readonly plan: WorkerConfinePlan | undefined;
+  /** What each worker must report. */
+  readonly expected: Confinement;
+  /** The environment a confined worker starts with (its first image): see worker-plan.ts. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function prepareConfinement(config: ResolvedConfig): Promise<PoolConfinement | undefined> {
+  const confine = config.confine;
+  if (confine === undefined) return undefined;
+  const kernel = await probeKernel();
+  const missing = unsupportedKnobs(confine, kernel);
+  if (missing.length > 0) {
+    const error = new ConfinementUnsupportedError(missing, confine.onUnsupported);
+    if (confine.onUnsupported === 'fail') throw error;
+    config.logger.warn(error.message);
+  }
+  const plan = kernel.platform === 'linux' ? workerPlan(config, confine, kernel) : undefined;
+  const env = { ...config.env };
+  if (plan !== undefined) delete env['NODE_EXTRA_CA_CERTS'];
+  return { plan, expected: expectedConfinement(confine, kernel), env };
+}

@@ -1,0 +1,59 @@
+/**
+ * What this machine can enforce, probed once per process when the first pool with `confine`
+ * starts (koffi is loaded for it then, and only then): the Landlock ABI
+ * (landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION); 0 where the kernel lacks
+ * Landlock or boots without it), whether seccomp filters can answer with an errno
+ * (SECCOMP_GET_ACTION_AVAIL), and whether the worker's filter knows this architecture.
+ *
+ * Test-only: SANDBOX_TEST_LANDLOCK_ABI, read in the application (never by workers), makes the
+ * probe report at most that ABI, so the tests can show what an older kernel gets.
+ */
+import { arch, platform } from 'node:process';
+
+export interface KernelSupport {
+  readonly platform: NodeJS.Platform;
+  readonly arch: string;
+  /** The Landlock ABI to use: the kernel's, or less under SANDBOX_TEST_LANDLOCK_ABI; 0 for none. */
+  readonly landlockAbi: number;
+  /** The kernel's own, before any test override. */
+  readonly kernelLandlockAbi: number;
+  /** Seccomp filters with SECCOMP_RET_ERRNO are available. */
+  readonly seccomp: boolean;
+  /** worker-template/confine/syscalls.ts has this architecture's numbers. */
+  readonly archKnown: boolean;
+}
+
+/** The architectures worker-template/confine/syscalls.ts knows (a test keeps the two in step). */
+export const FILTERED_ARCHES: readonly string[] = ['x64', 'arm64'];
+const SECCOMP_NR: Readonly<Record<string, number>> = { x64: 317, arm64: 277 };
+const SYS_LANDLOCK_CREATE_RULESET = 444;
+const LANDLOCK_CREATE_RULESET_VERSION = 1;
+const SECCOMP_GET_ACTION_AVAIL = 2;
+const SECCOMP_RET_ERRNO = 0x00050000;
+
+let probed: Promise<KernelSupport> | undefined;
+
+/** The kernel is probed once; the test override is read at every call. */
+export async function probeKernel(): Promise<KernelSupport> {
+  probed ??= probe();
+  const kernel = await probed;
+  const forced = process.env['SANDBOX_TEST_LANDLOCK_ABI'];
+  if (forced === undefined || forced === '') return kernel;
+  return { ...kernel, landlockAbi: Math.min(kernel.kernelLandlockAbi, Math.max(0, Math.floor(Number(forced)) || 0)) };
+}
+
+async function probe(): Promise<KernelSupport> {
+  const archKnown = FILTERED_ARCHES.includes(arch);
+  if (platform !== 'linux') return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, seccomp: false, archKnown };
+  const { default: koffi } = await import('koffi');
+  const syscall = koffi.load('libc.so.6').func('long syscall(long nr, ...)');
+  const abi = Math.max(0, Number(syscall(SYS_LANDLOCK_CREATE_RULESET, 'void *', null, 'size_t', 0, 'uint32', LANDLOCK_CREATE_RULESET_VERSION)));
+  let seccomp = false;
+  const nr = SECCOMP_NR[arch];
+  if (nr !== undefined) {
+    const action = Buffer.alloc(4);
+    action.writeUInt32LE(SECCOMP_RET_ERRNO, 0);
+    seccomp = Number(syscall(nr, 'uint32', SECCOMP_GET_ACTION_AVAIL, 'uint32', 0, 'void *', action)) === 0;
+  }
+  return { platform, arch, landlockAbi: abi, kernelLandlockAbi: abi, seccomp, archKnown };
+}

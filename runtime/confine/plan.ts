@@ -1,0 +1,40 @@
+/**
+ * What the parent tells a worker to enforce on itself, in the worker's bootstrap
+ * (worker-template/bootstrap.ts): the Landlock ABI to restrict with, the paths it may reach and
+ * how, and the seccomp rules. The parent builds it (./worker-plan.ts) from the pool's `confine`
+ * option and what the kernel supports (./kernel.ts); the worker adds what only it can know (its
+ * own shared libraries and /proc/<pid>) and enforces it (worker-template/confine/).
+ */
+
+/** A path the worker may reach: a directory with everything beneath it, or one file. */
+export interface ConfineRule {
+  readonly path: string;
+  /**
+   * read: read files and list directories; execute: that, and execute (the Node.js binary, and
+   * the `read` paths when childProcesses is true); device: read and write a device (/dev/null);
+   * write: everything but executing and making device nodes (so writing implies reading).
+   */
+  readonly access: 'read' | 'execute' | 'device' | 'write';
+  /** Leave it out when it does not exist (what Node.js may read, not what the pool was told). */
+  readonly optional?: boolean;
+}
+
+export interface WorkerConfinePlan {
+  /** Restrict with this Landlock ABI (at most the kernel's); 0: no Landlock. */
+  readonly landlockAbi: number;
+  /** Install the seccomp filter (worker-template/confine/seccomp-filter.ts). */
+  readonly seccomp: boolean;
+  readonly rules: readonly ConfineRule[];
+  readonly network: boolean;
+  readonly childProcesses: boolean;
+  /**
+   * Variables the first image puts back into the environment before it executes the second: the
+   * pool starts it without them, as they only slow its start (NODE_EXTRA_CA_CERTS: 35-100 ms).
+   */
+  readonly secondImageEnv: Readonly<Record<string, string>>;
+  /**
+   * Set by the worker's first image on the bootstrap it hands to its second (re-executed) one:
+   * it is restricted already. The parent never sets it.
+   */
+  readonly restricted?: boolean;
+}

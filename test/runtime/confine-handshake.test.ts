@@ -1,0 +1,113 @@
+/**
+ * A confined worker proves what it enforces before it loads user code: it checks itself and
+ * reports in its hello, the parent checks that report and what /proc shows of every thread, and
+ * refuses a worker that reports less or lies; `pool.confinement` and `stats()` show what every
+ * worker enforces. The channel still carries what it carried, and a worker that replaces a
+ * crashed one is confined too. Without `confine`, nothing of this happens.
+ */
+import { readdirSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { IConfinedClient } from '../.generated/js/.generated/services/IConfined.client.js';
+import { track } from '../helpers.js';
+import { confinable, confinedClient, confinedWorker, kernel, layout, remoteCode, threadStatuses } from './confine-harness.js';
+
+const underconfined = fileURLToPath(new URL('../workers/underconfined.mjs', import.meta.url));
+const leakFd = fileURLToPath(new URL('../workers/leak-fd.mjs', import.meta.url));
+
+describe.runIf(confinable)('confine: the handshake', () => {
+  const at = layout();
+
+  it('every worker reports what it enforces, and the pool shows it', async () => {
+    const c = await confinedClient(at);
+    const expected = {
+      landlockAbi: kernel.kernelLandlockAbi, seccomp: true, noNewPrivs: true,
+      read: 'enforced', write: 'enforced', network: 'enforced', childProcesses: 'enforced', signals: 'enforced',
+    };
+    expect(c.pool.confinement).toEqual(expected);
+    expect(c.pool.stats().confinement).toEqual(expected);
+    const pid = await c.pid();
+    const statuses = threadStatuses(pid);
+    expect(statuses.length).toBeGreaterThan(1);
+    for (const status of statuses) {
+      expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+      expect(status).toMatch(/^Seccomp:\s+2$/m);
+    }
+    // Its stdio is what the spawner gave it (stdout and stderr reach the pool's logger), and
+    // besides stdio it holds one socket (its channel), Node's own anonymous descriptors (epoll,
+    // eventfd, pipes) and /dev/null: no file, no directory, no other socket.
+    const fds = new Map(readdirSync(`/proc/${pid}/fd`).map((fd) => [Number(fd), readlinkSync(`/proc/${pid}/fd/${fd}`)]));
+    expect(fds.get(1)).toMatch(/^(socket|pipe):/);
+    expect(fds.get(2)).toMatch(/^(socket|pipe):/);
+    const rest = [...fds].filter(([fd]) => fd > 2).map(([, target]) => target);
+    expect(rest.filter((target) => target.startsWith('/') && target !== '/dev/null')).toEqual([]);
+    expect(rest.filter((target) => target.startsWith('socket:')).length).toBe(1);
+  });
+
+  it('a worker that cannot start confined says why: its stderr reaches the start error', async () => {
+    // The preload's directory is not in read: the second image cannot load it.
+    const error = await confinedClient(at, { execArgv: ['--import', pathToFileURL(leakFd).href], env: { ...process.env, LEAK_FD_FILE: at.secret } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'WorkerStartError' });
+    expect((error as { stderrTail: string }).stderrTail).toMatch(/EACCES.*leak-fd\.mjs/);
+  });
+
+  it('a descriptor the worker inherited is not there once it serves', async () => {
+    // The preload (--import) opens the secret, inheritably, in the first image (before confinement, as the
+    // application's own execArgv would): the exec must close it.
+    const c = await confinedClient(at, {
+      execArgv: ['--import', pathToFileURL(leakFd).href], env: { ...process.env, LEAK_FD_FILE: at.secret },
+      confine: { read: [at.library, dirname(leakFd)] },
+    });
+    const pid = await c.pid();
+    const open = readdirSync(`/proc/${pid}/fd`).map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
+    expect(open).not.toContain(at.secret);
+  });
+
+  it('the channel still carries 1,000 calls and a 16 MiB echo', async () => {
+    const c = await confinedClient(at);
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => c.add(i, 1)));
+    expect(results.every((r, i) => r === i + 1)).toBe(true);
+    const big = new Uint8Array(16 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i & 0xff;
+    const echoed = await c.echo(big);
+    expect(echoed.length).toBe(big.length);
+    expect(Buffer.from(echoed).equals(Buffer.from(big))).toBe(true);
+  });
+
+  it('a worker that replaced a crashed one is confined too', async () => {
+    const c = await confinedClient(at, { maxPoolSize: 1, spareWorkers: 0 });
+    const first = await c.pid();
+    await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError', signal: 'SIGSEGV' });
+    const second = await c.pid();
+    expect(second).not.toBe(first);
+    expect(await remoteCode(c.read(at.secret))).toBe('EACCES');
+    expect(await remoteCode(c.connectTcp(9))).toBe('EACCES');
+    for (const status of threadStatuses(second)) expect(status).toMatch(/^Seccomp:\s+2$/m);
+  });
+
+  it('a worker that reports less than the pool asks, or claims what /proc does not show, is refused before it loads user code', async () => {
+    for (const [mode, why] of [['none', /it sent no report of what it enforces/], ['lie', /\/proc shows a thread without (no_new_privs|the seccomp filter)/]] as const) {
+      const error = await IConfinedClient.create({
+        workerModule: confinedWorker, workerEntry: underconfined, logger: false, confine: {},
+        env: { ...process.env, UNDERCONFINED_REPORT: mode }, maxConcurrentStarts: 1,
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'WorkerStartError' });
+      expect((error as Error).message).toMatch(/is less confined than its pool requires/);
+      expect((error as Error).message).toMatch(why);
+    }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('without confine', () => {
+  it('nothing changes: no report, no filter, no no_new_privs, files and sockets as before', async () => {
+    const c = track(await IConfinedClient.create({ workerModule: confinedWorker, logger: false }));
+    expect(c.pool.confinement).toBeUndefined();
+    expect(c.pool.stats().confinement).toBeUndefined();
+    const pid = await c.pid();
+    const status = threadStatuses(pid)[0]!;
+    expect(status).toMatch(/^NoNewPrivs:\s+0$/m);
+    expect(status).toMatch(/^Seccomp:\s+0$/m);
+    expect((await c.read('/etc/hostname')).length).toBeGreaterThan(0);
+  });
+});
