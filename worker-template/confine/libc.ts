@@ -2,9 +2,7 @@
  * The libc calls confinement makes, through koffi, bound once. Loaded only by a worker whose pool
  * sets `confine`: an unconfined worker never imports this file's koffi work.
  */
-import type * as KoffiModule from 'koffi';
-
-type Koffi = (typeof KoffiModule)['default'];
+import { loadKoffi, type Koffi } from '../native.js';
 
 export interface Libc {
   readonly koffi: Koffi;
@@ -29,7 +27,7 @@ export function libc(): Promise<Libc> {
 }
 
 async function bind(): Promise<Libc> {
-  const { default: koffi } = await import('koffi');
+  const koffi = await loadKoffi();
   const lib = koffi.load('libc.so.6');
   const prctl = lib.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
   const syscall = lib.func('long syscall(long nr, ...)');
