@@ -76,6 +76,20 @@ function rows(r) {
     }
   }
 
+  const k = r.confined;
+  if (k === undefined) {
+    if (ran('confined')) failed('8', 'confinement', 'confined');
+  } else {
+    const labels = { asIs: 'confined start (confine: {}): create(), pool of 1 → first add()', withoutExtraCaCerts: '  same, without NODE_EXTRA_CA_CERTS' };
+    for (const [key, s] of Object.entries(k.start)) {
+      out.push([key === 'asIs' ? '8' : '', labels[key] ?? key, ms(s.confinedMs), `unconfined: ${ms(s.unconfinedMs)}`,
+        `${ratio(s.ratio)} (target ≤ 1.3×: ${s.ratio <= 1.3 ? 'met' : 'missed'})`]);
+    }
+    const l = k.latency;
+    out.push(['', `  add(), sequential, confined, unpinned (${l.calls} calls a side)`, `p50 ${us(l.confined.p50Us)}, p99 ${us(l.confined.p99Us)}`,
+      `unconfined: p50 ${us(l.unconfined.p50Us)}, p99 ${us(l.unconfined.p99Us)}`, `p50 ${ratio(l.p50Ratio, 3)} (target ≤ 1.02×: ${l.p50Ratio <= 1.02 ? 'met' : 'missed'}); p99 ${ratio(l.p99Ratio)}`]);
+  }
+
   const p = r.peers;
   const cold = p?.coldStart;
   if (cold !== undefined) {

@@ -18,7 +18,7 @@ import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'recycling'];
+const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'recycling', 'confined'];
 
 const badArgument = (message) => {
   process.stderr.write(`bench: ${message}\n`);
@@ -134,6 +134,10 @@ const sections = [
   }],
   // Unpinned, in a fresh process: 150,000 calls a side, several seconds, so that the recycles are paced (recycle-policy.ts) as a service's would be.
   ['recycling', 'recycling', 'recycling at the defaults (row 2′)', () => runJsonChild(here('./recycling.mjs'), ['--warmup', options.warmup], null, 'recycling.mjs', { timeoutMs: 300_000 })],
+  // Linux only (elsewhere confine fails closed): start and small call, confine: {} against none.
+  ['confined', 'confined', 'confinement (row 8)', () => (platform() === 'linux'
+    ? runJsonChild(here('./confined.mjs'), rounds === undefined ? [] : ['--rounds', String(rounds)], null, 'confined.mjs', { timeoutMs: 300_000 })
+    : undefined)],
 ];
 for (const [key, selector, title, measure] of sections) {
   if (!selected(selector)) continue;
