@@ -1,7 +1,7 @@
 // A worker that breaks the protocol on purpose, in the way HOSTILE_MODE names, when it gets its
 // first call. It does the handshake properly first (it knows the secret: the pool gave it one),
 // because the parent must survive a worker that is its own, not only strangers.
-import { connect } from 'node:net';
+import { connectAsWorker } from './connect-as-worker.mjs';
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, decodeBody, FrameReader } from '../../dist/runtime/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../dist/runtime/protocol/messages.js';
@@ -12,14 +12,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 // Misbehaves in one process only (the first to get a call), so the replacement serves.
 const once = process.env.HOSTILE_ONCE_FILE;
 let mode = process.env.HOSTILE_MODE ?? 'none';
-let input = '';
-process.stdin.on('data', (c) => { input += c; });
-await new Promise((r) => process.stdin.on('end', r));
-const boot = JSON.parse(input);
-const socket = connect(boot.pipe);
-await new Promise((r) => socket.on('connect', r));
-socket.on('close', () => process.exit(0));
-socket.on('error', () => {});
+const { boot, socket } = await connectAsWorker();
 
 const header = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0, 0); return b; };
 const frameOf = (bytes) => Buffer.concat([header(bytes.length), bytes]);
