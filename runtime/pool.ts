@@ -262,7 +262,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let running = 0;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.readyAt === undefined ? undefined : w.readyAt - w.startedAt, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
+      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
       workers, queued: this.#queue.length, running,
@@ -522,7 +522,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #onReady(worker: WorkerProcess): void {
     this.#starts.succeeded();
     this.config.logger.debug(`${worker.label} is ready`);
-    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: (worker.readyAt ?? Date.now()) - worker.startedAt });
+    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs! });
     if (this.#state === 'closed') return;
     const replaces = worker.standbyFor;
     if (replaces !== undefined) {

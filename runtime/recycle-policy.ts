@@ -53,14 +53,13 @@ export const NEAR = 0.9;
  * start 60–100 ms here): unpaced, the pool would start processes back to back, a whole CPU of
  * work, and every worker would spend its short life unoptimised. So, with overlapped recycling,
  * such starts are paced per pool: each costs CALLS_PACE times the start time of the worker it
- * replaces, and one is granted at once when the pool has paid for the last (CALLS_BURST at once
- * at most); until then the next waits its turn, the worker serving on. A pool that recycles now and then
- * recycles exactly at the threshold; one that would recycle without pause spends about a tenth of
- * a CPU on starts. (A generic cell rate algorithm, the leaky bucket of network traffic shaping.)
+ * replaces, and one is granted at once when the pool has paid for the last (no burst); until then
+ * the next waits its turn, the worker serving on. A pool that recycles now and then recycles
+ * exactly at the threshold; one that would recycle without pause spends about a tenth of a CPU on
+ * starts. (A generic cell rate algorithm without burst, the leaky bucket of traffic shaping.)
  * Memory, handles and lifetime are never paced; with overlappedRecycle false nothing is.
  */
 export const CALLS_PACE = 10;
-export const CALLS_BURST = 1;
 
 export class CallsRecyclePace {
   /** When the bucket is empty again (the "theoretical arrival time"), Date.now() milliseconds. */
@@ -71,11 +70,8 @@ export class CallsRecyclePace {
    * counted), else how many ms until one may be.
    */
   take(now: number, startMs: number): number {
-    const cost = CALLS_PACE * Math.max(1, startMs);
-    const tolerance = (CALLS_BURST - 1) * cost;
-    const emptyAt = Math.max(this.#emptyAt, now);
-    if (emptyAt - now > tolerance) return Math.ceil(emptyAt - now - tolerance);
-    this.#emptyAt = emptyAt + cost;
+    if (this.#emptyAt > now) return Math.ceil(this.#emptyAt - now);
+    this.#emptyAt = now + CALLS_PACE * Math.max(1, startMs);
     return 0;
   }
 }

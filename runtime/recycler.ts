@@ -80,10 +80,11 @@ export class Recycler {
    * is asked for again when it will be; the worker serves meanwhile.
    */
   #checkCalls(worker: WorkerProcess): void {
-    if (worker.callsServed < nearCalls(worker) || worker.readyAt === undefined) return;
+    const startMs = worker.startMs;
+    if (worker.callsServed < nearCalls(worker) || startMs === undefined) return;
     if (!this.#granted.has(worker) && !worker.near) {
       if (this.#waiting.has(worker)) return;
-      const waitMs = this.#pace.take(Date.now(), worker.readyAt - worker.startedAt);
+      const waitMs = this.#pace.take(Date.now(), startMs);
       if (waitMs > 0) {
         this.#waiting.set(worker, unref(setTimeout(() => {
           this.#waiting.delete(worker);

@@ -62,8 +62,6 @@ export class WorkerProcess implements WorkerRef {
   state: WorkerState = 'starting';
   callsServed = 0;
   readonly startedAt = Date.now();
-  /** When it became ready (Date.now()); its start took readyAt − startedAt. */
-  readyAt: number | undefined;
   lastHealth: WorkerHealthData | undefined;
   /** Whether the last call ended with the implementation throwing. */
   lastCallThrew = false;
@@ -115,6 +113,8 @@ export class WorkerProcess implements WorkerRef {
   readonly #unproven = new Set<Socket>();
   readonly #isolation: PoolIsolation;
   readonly #confinement: PoolConfinement | undefined;
+  /** When it became ready (Date.now()). */
+  #readyAt: number | undefined;
   /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
   #adopted: Promise<void> = Promise.resolve();
 
@@ -128,6 +128,11 @@ export class WorkerProcess implements WorkerRef {
     this.#events = events;
     this.#pipe = platform.pipePath(home.pipeHome, config.pipeNamePrefix, `w${workerId}-${randomBytes(8).toString('hex')}`);
     this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
+  }
+
+  /** How long its start took (spawn decision → ready); undefined until it is ready. */
+  get startMs(): number | undefined {
+    return this.#readyAt === undefined ? undefined : this.#readyAt - this.startedAt;
   }
 
   get pid(): number | undefined {
@@ -416,7 +421,7 @@ export class WorkerProcess implements WorkerRef {
           return;
         }
         this.state = 'idle';
-        this.readyAt = Date.now();
+        this.#readyAt = Date.now();
         this.#channel!.socket.unref();
         this.#settleStart(undefined);
         return;

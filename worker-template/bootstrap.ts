@@ -35,6 +35,7 @@ export function readBootstrap(): Promise<Bootstrap> {
   }
 }
 
+const TOO_LONG = 'the bootstrap line on stdin is too long';
 const NOT_BY_HAND = 'stdin closed before the bootstrap line arrived: this file is a process-sandbox worker entry and is started by the pool, not by hand';
 
 function readLineSync(fd: number): string {
@@ -54,7 +55,7 @@ function readLineSync(fd: number): string {
     const newline = buffer.indexOf(10, length);
     length += read;
     if (newline >= 0 && newline < length) return buffer.toString('utf8', 0, newline);
-    if (length > MAX_LINE) throw new Error('the bootstrap line on stdin is too long');
+    if (length > MAX_LINE) throw new Error(TOO_LONG);
   }
 }
 
@@ -83,7 +84,7 @@ function readStreamed(): Promise<Bootstrap> {
           done(error as Error);
         }
       } else if (text.length > MAX_LINE) {
-        done(new Error('the bootstrap line on stdin is too long'));
+        done(new Error(TOO_LONG));
       }
     };
     const onEnd = (): void => done(new Error(NOT_BY_HAND));

@@ -54,7 +54,7 @@ describe('overlapped recycling (the default)', () => {
     expect(recycles[0]!.reason).toBe('calls');
     expect(recycles[0]!.callsServed).toBeGreaterThanOrEqual(9);
     expect(recycles[0]!.callsServed).toBeLessThanOrEqual(10);
-    // Then one start per ten starts' time at most (CALLS_PACE 10, CALLS_BURST 1, recycle-policy.ts),
+    // Then one start per ten starts' time at most (CALLS_PACE 10, no burst, recycle-policy.ts),
     // where unpaced a worker would go as soon as its replacement was ready.
     const allowed = 1 + elapsed / (10 * Math.min(...startMs)) + 1;
     expect(recycles.length).toBeLessThanOrEqual(allowed);
