@@ -9,10 +9,9 @@
 //   node bench/confined.mjs [--rounds 7] [--calls 20000]
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
-import { median, percentile, timeSequential } from './stats.mjs';
+import { median, percentile, timeInTurns, timeSequential } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -57,14 +56,7 @@ const samples = { unconfined: new Float64Array(calls), confined: new Float64Arra
 try {
   const scratch = new Float64Array(2000);
   for (const client of Object.values(sides)) await timeSequential(() => client.add(1, 2), scratch, 0, scratch.length);
-  const perBlock = Math.ceil(calls / blocks);
-  for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
-    const count = Math.min(perBlock, calls - from);
-    for (const side of block % 2 === 0 ? ['unconfined', 'confined'] : ['confined', 'unconfined']) {
-      await timeSequential(() => sides[side].add(1, 2), scratch, 0, 2);
-      await timeSequential(() => sides[side].add(1, 2), samples[side], from, count);
-    }
-  }
+  await timeInTurns(['unconfined', 'confined'].map((side) => ({ call: () => sides[side].add(1, 2), samples: samples[side] })), calls, blocks);
   const us = (side, q) => percentile(samples[side], q) * 1000;
   const latency = {
     calls,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
 import { startFloor } from './floor.mjs';
-import { latencySummaryUs, timeSequential } from './stats.mjs';
+import { latencySummaryUs, timeInTurns, timeSequential } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +21,6 @@ const { values } = parseArgs({
 const warmup = Number(values.warmup);
 const calls = Number(values.calls);
 const blocks = Number(values.blocks);
-const UNTIMED_AFTER_SWITCH = 2;
 
 /** The CPUs this process may run on, as the kernel says (Linux), so the report shows the pinning took. */
 function allowedCpus() {
@@ -41,24 +40,14 @@ try {
   expectEqual(await floorAdd(), 3, 'the floor child\'s add(1, 2)');
   expectEqual(await clientAdd(), 3, 'the client\'s add(1, 2)');
 
-  const scratch = new Float64Array(Math.max(warmup, UNTIMED_AFTER_SWITCH));
+  const scratch = new Float64Array(warmup);
   await timeSequential(floorAdd, scratch, 0, warmup);
   await timeSequential(clientAdd, scratch, 0, warmup);
 
-  // Alternating blocks, so drift (frequency scaling, other work on the machine) lands on both
-  // sides alike; the order flips every block (floor first, then client first) and the first calls
-  // after each switch are not timed, since they pay for waking the other side's process.
+  // Alternating blocks, floor first in the first (stats.mjs, timeInTurns).
   const floorSamples = new Float64Array(calls);
   const clientSamples = new Float64Array(calls);
-  const perBlock = Math.ceil(calls / blocks);
-  for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
-    const count = Math.min(perBlock, calls - from);
-    const order = block % 2 === 0 ? [[floorAdd, floorSamples], [clientAdd, clientSamples]] : [[clientAdd, clientSamples], [floorAdd, floorSamples]];
-    for (const [call, samples] of order) {
-      await timeSequential(call, scratch, 0, UNTIMED_AFTER_SWITCH);
-      await timeSequential(call, samples, from, count);
-    }
-  }
+  await timeInTurns([{ call: floorAdd, samples: floorSamples }, { call: clientAdd, samples: clientSamples }], calls, blocks);
 
   process.stdout.write(`${JSON.stringify({
     allowedCpus: allowedCpus(),

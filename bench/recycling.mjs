@@ -9,7 +9,7 @@
 //   node bench/recycling.mjs [--warmup 2000] [--calls 150000] [--blocks 60]
 import { parseArgs } from 'node:util';
 import { expectEqual, openClient } from './client.mjs';
-import { latencySummaryUs, timeSequential } from './stats.mjs';
+import { latencySummaryUs, timeInTurns, timeSequential } from './stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +21,6 @@ const { values } = parseArgs({
 const warmup = Number(values.warmup);
 const calls = Number(values.calls);
 const blocks = Number(values.blocks);
-const UNTIMED_AFTER_SWITCH = 2;
 
 // Every option at its default but the logger (silent) and, on the second, processRecycleThreshold.
 const defaults = await openClient({ processRecycleThreshold: undefined });
@@ -33,23 +32,14 @@ try {
   };
   for (const side of Object.values(sides)) {
     expectEqual(await side.client.add(1, 2), 3, 'the client\'s add(1, 2)');
-    side.add = () => side.client.add(1, 2);
+    side.call = () => side.client.add(1, 2);
   }
-  const scratch = new Float64Array(Math.max(warmup, UNTIMED_AFTER_SWITCH));
-  for (const side of Object.values(sides)) await timeSequential(side.add, scratch, 0, warmup);
+  const scratch = new Float64Array(warmup);
+  for (const side of Object.values(sides)) await timeSequential(side.call, scratch, 0, warmup);
   for (const side of Object.values(sides)) side.before = side.client.pool.stats().totals;
 
-  // Taking turns in blocks, the order flipped every block, so drift and other load land on both;
-  // the first calls after each switch wake the other side's worker and are not timed.
-  const perBlock = Math.ceil(calls / blocks);
-  for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
-    const count = Math.min(perBlock, calls - from);
-    const order = block % 2 === 0 ? [sides.defaults, sides.off] : [sides.off, sides.defaults];
-    for (const side of order) {
-      await timeSequential(side.add, scratch, 0, UNTIMED_AFTER_SWITCH);
-      await timeSequential(side.add, side.samples, from, count);
-    }
-  }
+  // Taking turns in blocks, so drift and other load land on both (stats.mjs, timeInTurns).
+  await timeInTurns([sides.defaults, sides.off], calls, blocks);
 
   const summary = (side) => {
     const after = side.client.pool.stats().totals;

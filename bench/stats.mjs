@@ -48,3 +48,21 @@ export async function timeSequential(call, samples, from, count) {
     samples[i] = performance.now() - start;
   }
 }
+
+/**
+ * Two sides timed in turns: `calls` sequential calls each, in `blocks` blocks, the order flipped
+ * every block, so that drift (frequency scaling, other work on the machine) lands on both alike.
+ * The first `untimed` calls after each switch are not timed: they pay for waking the other side's
+ * process. Each side is `{ call, samples }`, samples holding `calls` milliseconds.
+ */
+export async function timeInTurns([first, second], calls, blocks, untimed = 2) {
+  const scratch = new Float64Array(untimed);
+  const perBlock = Math.ceil(calls / blocks);
+  for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
+    const count = Math.min(perBlock, calls - from);
+    for (const side of block % 2 === 0 ? [first, second] : [second, first]) {
+      await timeSequential(side.call, scratch, 0, untimed);
+      await timeSequential(side.call, side.samples, from, count);
+    }
+  }
+}
