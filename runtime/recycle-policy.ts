@@ -56,10 +56,14 @@ export const NEAR = 0.9;
  * replaces, and one is granted at once when the pool has paid for the last (no burst); until then
  * the next waits its turn, the worker serving on. A pool that recycles now and then recycles
  * exactly at the threshold; one that would recycle without pause spends about a tenth of a CPU on
- * starts. (A generic cell rate algorithm without burst, the leaky bucket of traffic shaping.)
+ * starts. (A generic cell rate algorithm without burst, the leaky bucket of traffic shaping.) A
+ * grant whose worker then leaves for another reason (a crash, a timeout, memory) is given back:
+ * the replacement it started stands in for that worker, and such replacements are never paced.
  * Memory, handles and lifetime are never paced; with overlappedRecycle false nothing is.
  */
 export const CALLS_PACE = 10;
+
+const cost = (startMs: number): number => CALLS_PACE * Math.max(1, startMs);
 
 export class CallsRecyclePace {
   /** When the bucket is empty again (the "theoretical arrival time"), Date.now() milliseconds. */
@@ -71,8 +75,13 @@ export class CallsRecyclePace {
    */
   take(now: number, startMs: number): number {
     if (this.#emptyAt > now) return Math.ceil(this.#emptyAt - now);
-    this.#emptyAt = now + CALLS_PACE * Math.max(1, startMs);
+    this.#emptyAt = now + cost(startMs);
     return 0;
+  }
+
+  /** Gives back a grant made for a worker whose start took `startMs`. */
+  refund(now: number, startMs: number): void {
+    this.#emptyAt = Math.max(now, this.#emptyAt - cost(startMs));
   }
 }
 

@@ -29,8 +29,8 @@ export class Recycler {
   readonly #lifetimeTimers = new Map<WorkerProcess, NodeJS.Timeout[]>();
   /** Overlapped recycling: replacements for calls are paced per pool (recycle-policy.ts). */
   readonly #pace = new CallsRecyclePace();
-  /** Workers whose replacement for calls was granted, or which wait for it (with the timer that asks again). */
-  readonly #granted = new Set<WorkerProcess>();
+  /** Workers whose replacement for calls was granted (with the start time it was charged for), or which wait for it (with the timer that asks again). */
+  readonly #granted = new Map<WorkerProcess, number>();
   readonly #waiting = new Map<WorkerProcess, NodeJS.Timeout>();
   readonly #monitorTimer: NodeJS.Timeout;
   #sampling = false;
@@ -62,6 +62,9 @@ export class Recycler {
     this.#lifetimeTimers.delete(worker);
     clearTimeout(this.#waiting.get(worker));
     this.#waiting.delete(worker);
+    // Left for another reason than its calls: the replacement stood in for it, unpaced.
+    const charged = this.#granted.get(worker);
+    if (charged !== undefined && worker.due !== 'calls') this.#pace.refund(Date.now(), charged);
     this.#granted.delete(worker);
   }
 
@@ -92,7 +95,7 @@ export class Recycler {
         }, waitMs)));
         return;
       }
-      this.#granted.add(worker);
+      this.#granted.set(worker, startMs);
       this.#host.near(worker);
     }
     if (worker.callsServed >= worker.limits.calls) this.#host.recycle(worker, 'calls');

@@ -61,6 +61,26 @@ describe('overlapped recycling (the default)', () => {
     expect(c.pool.stats().totals.crashes).toBe(0);
   });
 
+  it('a worker that crashes after its replacement was granted gives the grant back: the replacement recycles at its own threshold, unpaced', async () => {
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 40 });
+    const recycles: PoolEvents['recycle'][0][] = [];
+    c.pool.on('recycle', (e) => recycles.push(e));
+    // Near its threshold (90% of 36 to 40 calls): its replacement is granted and starts on standby.
+    while (!c.pool.stats().workers.some((w) => w.standby)) {
+      await c.pid();
+      await sleep(5);
+    }
+    expect(await waitFor(() => c.pool.stats().workers.some((w) => w.standby && w.state === 'idle'), 10_000)).toBe(true);
+    const successor = c.pool.stats().workers.find((w) => w.standby)!;
+    await expect(c.segfault()).rejects.toMatchObject({ name: 'WorkerCrashedError' });
+    expect(recycles).toHaveLength(0);
+    // The successor's own forty calls: recycled at its threshold, not ten start times later.
+    for (let i = 0; i < 40; i++) expect(await c.pid()).toBe(successor.pid);
+    expect(await waitFor(() => recycles.length > 0, 2 * successor.startMs!)).toBe(true);
+    expect(recycles[0]).toMatchObject({ pid: successor.pid, reason: 'calls' });
+    expect(recycles[0]!.callsServed).toBeLessThanOrEqual(40);
+  });
+
   it('the same loop with overlappedRecycle: false makes calls wait for each replacement', async () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, processRecycleThreshold: 10, overlappedRecycle: false });
     let queuedAtCall = 0;
