@@ -2,6 +2,10 @@
 export interface GeneratedNames {
   /** `ICalculatorClient`, the class in `ICalculator.client.ts`. */
   readonly clientClass: string;
+  /** `ICalculatorLease`, the client's view of one leased worker, beside it. */
+  readonly leaseClass: string;
+  /** `ICalculatorCalls`, the methods both share. */
+  readonly callsClass: string;
   /** `ICalculatorService`, the descriptor exported by `ICalculator.codec.ts`. */
   readonly serviceConst: string;
   /** Base names (no extension) of the three files. */
@@ -13,6 +17,8 @@ export interface GeneratedNames {
 export function generatedNames(interfaceName: string): GeneratedNames {
   return {
     clientClass: `${interfaceName}Client`,
+    leaseClass: `${interfaceName}Lease`,
+    callsClass: `${interfaceName}Calls`,
     serviceConst: `${interfaceName}Service`,
     clientFile: `${interfaceName}.client`,
     workerFile: `${interfaceName}.worker`,

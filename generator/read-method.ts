@@ -12,10 +12,10 @@ import { readTags } from './tags.js';
 import { oneLineTypeText } from './type-text.js';
 
 /**
- * Members of the generated client, and `then`, which would make every client a thenable that
- * `await` tries to unwrap.
+ * Members of the generated client and of its lease, and `then`, which would make every client a
+ * thenable that `await` tries to unwrap.
  */
-export const RESERVED_METHODS = ['close', 'pool', 'create', 'constructor', 'then'];
+export const RESERVED_METHODS = ['close', 'pool', 'create', 'constructor', 'then', 'lease', 'release'];
 
 export function readMethod(
   ctx: ReadContext, member: ts.MethodSignature, name: string, memberName: string, imports: Map<string, SignatureImport>,

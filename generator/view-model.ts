@@ -37,11 +37,20 @@ export interface CodecView {
 export interface ClientView {
   readonly stamp: string;
   readonly imports: readonly string[];
+  /** The class of the interface's methods, which the client and its lease both extend. */
+  readonly callsDoc: string;
+  readonly callsHead: string;
+  readonly callerType: string;
   readonly classDoc: string;
   readonly classHead: string;
   readonly poolType: string;
   readonly createSignature: string;
   readonly createBody: string;
+  readonly leaseSignature: string;
+  readonly leaseBody: string;
+  readonly leaseClassDoc: string;
+  readonly leaseClassHead: string;
+  readonly leaseType: string;
   readonly methods: readonly { readonly doc: string; readonly signature: string; readonly body: string }[];
 }
 
@@ -121,13 +130,16 @@ function requiredCount(m: MethodModel): number {
 function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, codecSpecifier: string): ClientView {
   const names = generatedNames(service.name);
   // The runtime's names give way to the user's: signatures repeat the user's types verbatim.
-  const scope = new NameScope([...service.imports.map((i) => i.local), names.clientClass]);
+  const scope = new NameScope([...service.imports.map((i) => i.local), names.clientClass, names.leaseClass, names.callsClass]);
   const local = {
     ProcessPool: scope.claim('ProcessPool'),
     siblingModule: scope.claim('siblingModule'),
     PoolConfig: scope.claim('PoolConfig'),
     Remote: scope.claim('Remote'),
     CallOptions: scope.claim('CallOptions'),
+    Caller: scope.claim('Caller'),
+    Lease: scope.claim('Lease'),
+    LeaseOptions: scope.claim('LeaseOptions'),
   };
   // Method bodies name the descriptor, so no parameter may shadow it.
   const service$ = new NameScope([...scope.claimed(), ...service.methods.flatMap((m) => m.params.map((p) => p.name))]).claim('service');
@@ -138,6 +150,9 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
       { name: 'PoolConfig', local: local.PoolConfig, type: true },
       { name: 'Remote', local: local.Remote, type: true },
       { name: 'CallOptions', local: local.CallOptions, type: true },
+      { name: 'Caller', local: local.Caller, type: true },
+      { name: 'Lease', local: local.Lease, type: true },
+      { name: 'LeaseOptions', local: local.LeaseOptions, type: true },
     ]),
     ...signatureImports(service.imports, ctx),
     importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
@@ -149,18 +164,26 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
     return {
       doc: methodDoc(m),
       signature: `${memberName(m.name)}(${params.join(', ')}): Promise<${m.resultText}>`,
-      body: `return this.pool.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options});`,
+      body: `return this.#caller.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options});`,
     };
   });
   const workerEntry = `${local.siblingModule}(import.meta.url, ${jsString(names.workerFile)})`;
   return {
     stamp,
     imports,
+    callsDoc: `/** The methods of ${service.name}, run on any worker of the pool (${names.clientClass}) or on one leased worker (${names.leaseClass}). */`,
+    callsHead: `export class ${names.callsClass} implements ${local.Remote}<${service.name}>`,
+    callerType: local.Caller,
     classDoc: `/** Calls ${service.name} in a pool of sandboxed worker processes. */`,
-    classHead: `export class ${names.clientClass} implements ${local.Remote}<${service.name}>`,
+    classHead: `export class ${names.clientClass} extends ${names.callsClass}`,
     poolType: local.ProcessPool,
     createSignature: `static async create(config: ${local.PoolConfig}): Promise<${names.clientClass}>`,
     createBody: `return new ${names.clientClass}(await ${local.ProcessPool}.start(${service$}, { workerEntry: ${workerEntry}, ...config }));`,
+    leaseSignature: `async lease(options?: ${local.LeaseOptions}): Promise<${names.leaseClass}>`,
+    leaseBody: `return new ${names.leaseClass}(await this.pool.lease(options));`,
+    leaseClassDoc: `/** Calls ${service.name} on one leased worker, in order; \`release()\` (or \`await using\`) gives the worker back. */`,
+    leaseClassHead: `export class ${names.leaseClass} extends ${names.callsClass}`,
+    leaseType: local.Lease,
     methods,
   };
 }

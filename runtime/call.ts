@@ -1,7 +1,8 @@
 /**
  * One call the pool accepted. It settles exactly once, whatever happens to it: `settle` is the
  * only way out, and a second settle is a no-op. It remembers how often it was sent, for the
- * idempotent retry, and undoes its abort listener when it settles.
+ * idempotent retry, and undoes its abort listener when it settles. The start and the end of a
+ * lease travel as calls too (`kind`), so that they wait, time out and fail as calls do.
  */
 import type { MethodDescriptor } from './service.js';
 
@@ -15,9 +16,15 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** What a call asks of its worker: to run a method, or to begin or end a lease (lease.ts). */
+export type CallKind = 'call' | 'lease-begin' | 'lease-end';
+
 export class PendingCall {
   readonly method: MethodDescriptor;
   readonly args: unknown[];
+  kind: CallKind = 'call';
+  /** Made on a lease: never retried elsewhere, since the lease's state lives on its worker. */
+  onLease = false;
   settled = false;
   /** How many times it was sent to a worker. */
   attempts = 0;

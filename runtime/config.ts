@@ -136,6 +136,18 @@ export interface PoolConfig {
    * worker. See docs/confinement.md. @default undefined (not confined)
    */
   confine?: ConfineOptions;
+  /**
+   * With a class export, each lease (`client.lease()`) gets an instance of its own, constructed
+   * when the lease begins and dropped when it ends (its `[Symbol.asyncDispose]` or
+   * `[Symbol.dispose]` called first, if it has one), as the .NET original's NewInstancePerProxy.
+   * An object export has nothing to construct: every lease uses the one object. Process-global
+   * state (a native library's static variables) outlives leases either way. @default true
+   */
+  newInstancePerLease?: boolean;
+  /** A lease held this long ends: calls waiting on it, and later ones, fail with LeaseLostError. @default undefined (no limit) */
+  maxLeaseMs?: number;
+  /** A lease no call ran on for this long ends; later calls on it fail with LeaseLostError. @default undefined (no limit) */
+  leaseIdleTimeoutMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -173,6 +185,9 @@ export interface ResolvedConfig {
   readonly logger: Logger;
   readonly workerEntry: string;
   readonly confine: ResolvedConfine | undefined;
+  readonly newInstancePerLease: boolean;
+  readonly maxLeaseMs: number | undefined;
+  readonly leaseIdleTimeoutMs: number | undefined;
 }
 
 const KNOWN_FIELDS = new Set<string>([
@@ -180,6 +195,7 @@ const KNOWN_FIELDS = new Set<string>([
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
+  'newInstancePerLease', 'maxLeaseMs', 'leaseIdleTimeoutMs',
 ]);
 
 // setTimeout's own ceiling: a longer delay fires at once, which would turn "never" into "now".
@@ -326,6 +342,9 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     logger: logger === false ? silentLogger : (logger as Logger | undefined) ?? defaultLogger,
     workerEntry: workerEntry ?? '',
     confine: checkConfine(raw['confine'], bad),
+    newInstancePerLease: bool('newInstancePerLease', true),
+    maxLeaseMs: raw['maxLeaseMs'] === undefined ? undefined : int('maxLeaseMs', 0, 1, MAX_TIMER_MS),
+    leaseIdleTimeoutMs: raw['leaseIdleTimeoutMs'] === undefined ? undefined : int('leaseIdleTimeoutMs', 0, 1, MAX_TIMER_MS),
   };
   if (issues.length > 0) throw new ConfigurationError(issues);
   return resolved;

@@ -20,7 +20,8 @@ export type SandboxErrorCode =
   | 'ERR_SANDBOX_QUEUE_FULL'
   | 'ERR_SANDBOX_CIRCUIT_OPEN'
   | 'ERR_SANDBOX_ABORTED'
-  | 'ERR_SANDBOX_CONFINEMENT_UNSUPPORTED';
+  | 'ERR_SANDBOX_CONFINEMENT_UNSUPPORTED'
+  | 'ERR_SANDBOX_LEASE_LOST';
 
 export abstract class SandboxError extends Error {
   abstract readonly code: SandboxErrorCode;
@@ -302,5 +303,44 @@ export class ConfinementUnsupportedError extends SandboxError {
       ? `confine cannot be enforced on this machine: ${list}. Run the workers on a kernel that has it, allow what you need (confine.network or confine.childProcesses: true), or set confine.onUnsupported to 'warn' to run with what this machine enforces`
       : `confine is only partly enforced on this machine (onUnsupported: 'warn'): ${list}. pool.confinement shows what is enforced`);
     this.unsupported = unsupported;
+  }
+}
+
+/** Why a lease ended before the call that fails with LeaseLostError. */
+export type LeaseEndReason =
+  /** Its worker died: crashed, timed out, broke the protocol, or was killed for an aborted call. */
+  | 'worker-exit'
+  /** It was held past maxLeaseMs. */
+  | 'max-lease'
+  /** No call ran on it for leaseIdleTimeoutMs. */
+  | 'idle'
+  /** Its holder released it. */
+  | 'released'
+  /** The pool closed. */
+  | 'closed';
+
+/**
+ * A call on a lease that is over: its worker died (the state the lease's calls built died with
+ * it, so the lease is never moved to another worker), it was held too long or idle too long, it
+ * was released, or the pool closed. `cause` is what ended it, when that was an error.
+ */
+export class LeaseLostError extends SandboxError {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'ERR_SANDBOX_LEASE_LOST';
+  readonly method: string;
+  readonly leaseId: number;
+  readonly reason: LeaseEndReason;
+  readonly workerId: number;
+  readonly pid: number | undefined;
+
+  constructor(args: WorkerRef & { method: string; leaseId: number; reason: LeaseEndReason; why: string; cause?: unknown }) {
+    const fix = args.reason === 'released' || args.reason === 'closed' ? 'make calls on a lease before releasing it' : 'acquire a new lease and start the session again';
+    super(`"${args.method}" was not run: lease ${args.leaseId} on worker ${args.workerId} (pid ${args.pid ?? '?'}) is over: ${args.why}. A lease is never moved to another worker, since the state its calls built is gone with it; ${fix}`,
+      args.cause === undefined ? undefined : { cause: args.cause });
+    this.method = args.method;
+    this.leaseId = args.leaseId;
+    this.reason = args.reason;
+    this.workerId = args.workerId;
+    this.pid = args.pid;
   }
 }

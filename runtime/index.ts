@@ -7,14 +7,15 @@ export type { ConfineOptions, Confinement, Enforcement } from './confine/index.j
 export { resolveConfig } from './config.js';
 export {
   SandboxError, isSandboxError, WorkerCrashedError, CallTimeoutError, RemoteError, PoolClosedError,
-  ProtocolError, WorkerStartError, ConfigurationError, ValidationError, QueueFullError, CircuitOpenError, CallAbortedError, ConfinementUnsupportedError,
+  ProtocolError, WorkerStartError, ConfigurationError, ValidationError, QueueFullError, CircuitOpenError, CallAbortedError, ConfinementUnsupportedError, LeaseLostError,
   type SandboxErrorCode, type ConfigurationIssue, type WorkerRef,
 } from './errors.js';
 export type { Logger } from './logger.js';
 export type { CallOptions } from './call.js';
 export type { CircuitBreakerOptions } from './circuit-breaker.js';
 export { defaultLogger, silentLogger } from './logger.js';
-export { defineService, siblingModule, checkArguments, checkResult, type MethodDescriptor, type ServiceDescriptor, type Remote } from './service.js';
+export { defineService, siblingModule, checkArguments, checkResult, type MethodDescriptor, type ServiceDescriptor, type Remote, type Caller } from './service.js';
+export { Lease, type LeaseOptions, type LeaseEndReason } from './lease.js';
 export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';
 export type { WorkerState, ExitReason } from './worker-process.js';
 export type { WorkerHealthData, RemoteErrorData } from './protocol/messages.js';

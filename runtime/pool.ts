@@ -17,6 +17,8 @@
  * the old worker once its call is done. With overlappedRecycle (the default) the replacement, a
  * successor, starts when the old worker is near its threshold and waits on standby, taking no
  * call, until the old worker is due or gone: a recycle never makes a call wait for a start.
+ * A lease (lease.ts) holds one worker for a sequence of calls; its acquisition waits in the
+ * queue like a call, and recycling a leased worker waits for the lease's end.
  */
 import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
@@ -38,6 +40,7 @@ import { WorkerProcess, type ExitReason, type WorkerState } from './worker-proce
 import { typeStrippingArgs } from './type-stripping.js';
 import { withCompileCache } from './compile-cache.js';
 import { prepareConfinement, type Confinement, type PoolConfinement } from './confine/index.js';
+import { Lease, LEASE_BEGIN, type LeaseEndReason, type LeaseOptions } from './lease.js';
 
 export type { RecycleReason } from './recycle-policy.js';
 
@@ -72,12 +75,21 @@ export interface PoolEvents {
   circuitOpen: [{ failures: number; calls: number; windowMs: number; retryAt: Date; lastFailure: string }];
   /** A probe call succeeded after the breaker opened: the pool works normally again. */
   circuitClose: [];
+  /** A worker was leased: it takes only the lease's calls until the lease ends. */
+  leaseAcquired: [{ leaseId: number; workerId: number; pid: number | undefined; freshInstance: boolean }];
+  /** A lease ended (released, held past maxLeaseMs, idle past leaseIdleTimeoutMs, or closed with the pool) and its worker is the pool's again. */
+  leaseReleased: [{ leaseId: number; workerId: number; pid: number | undefined; reason: LeaseEndReason; calls: number; heldMs: number }];
+  /** A leased worker died: the lease's later calls fail with LeaseLostError. */
+  leaseLost: [{ leaseId: number; workerId: number; pid: number | undefined; reason: ExitReason; calls: number; heldMs: number }];
 }
 
 export interface WorkerStats {
   readonly workerId: number;
   readonly pid: number | undefined;
+  /** 'leased' for the whole of a lease, running one of its calls or not. */
   readonly state: WorkerState;
+  /** The lease holding it, if any. */
+  readonly leaseId: number | undefined;
   readonly callsServed: number;
   readonly uptimeMs: number;
   /** How long its start took (the pool's decision to start it → ready); undefined while it starts. */
@@ -119,6 +131,8 @@ export interface PoolStats {
 type PoolState = 'open' | 'draining' | 'closed';
 
 const MIB = 1024 * 1024;
+/** setTimeout's own ceiling. */
+const MAX_TIMER_MS = 2_147_483_647;
 /** How long #growSoon waits before it starts workers: see there. */
 const GROW_DELAY_MS = 2;
 
@@ -133,6 +147,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #breaker: CircuitBreaker | undefined;
   readonly #starts: StartGovernor;
   readonly #recycler: Recycler;
+  readonly #leases = new Set<Lease>();
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
@@ -228,31 +243,125 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#totals.calls++;
       const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
       call.probe = decision === 'probe';
-      const cannotStart = this.#cannotStart(method.name);
-      if (cannotStart !== undefined) {
-        call.settle(cannotStart);
-        return;
-      }
-      if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
-      const worker = this.#idleWorker();
-      if (worker !== undefined) {
-        worker.run(call);
-        // Keep a spare ready behind the worker that just became busy, where the pool has room for one
-        // (at maxPoolSize this would schedule a #grow for nothing on every call).
-        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) {
-          const { live } = this.#liveCount();
-          // Counted now: by the time #grow runs, this call may be done, and its worker idle again.
-          if (live < this.config.maxPoolSize) this.#growSoon(live + 1);
-        }
-        return;
-      }
-      if (this.#queue.length >= this.config.maxQueueLength) {
-        call.settle(new QueueFullError(method.name, this.config.maxQueueLength));
-        return;
-      }
-      this.#queue.push(call);
-      this.#grow();
+      this.#submit(call, signal);
     });
+  }
+
+  /**
+   * Holds one worker for a sequence of calls: the lease's calls run on it, in order, and it takes
+   * no other call until the lease is released (lease.ts). Waits for a worker as a call does
+   * (FIFO with calls). Generated clients wrap the lease in a typed object (`client.lease()`).
+   */
+  lease(options?: LeaseOptions): Promise<Lease> {
+    return new Promise<Lease>((resolve, reject) => {
+      if (this.#state !== 'open') {
+        reject(new PoolClosedError('lease', this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
+        return;
+      }
+      const limits = this.#leaseOptions(options);
+      const signal = options?.signal;
+      if (signal?.aborted) {
+        reject(new CallAbortedError(LEASE_BEGIN.name, false, signal.reason));
+        return;
+      }
+      const decision = this.#breaker?.decide() ?? 'pass';
+      if (decision === 'reject') {
+        reject(this.#circuitOpenError(LEASE_BEGIN.name));
+        return;
+      }
+      const begin: PendingCall = new PendingCall(LEASE_BEGIN, [limits.newInstance], (fresh) => {
+        clearTimeout(timer);
+        resolve(this.#grant(begin.lastWorker as WorkerProcess, limits, fresh === true));
+      }, (error) => {
+        clearTimeout(timer);
+        reject(error);
+      }, this.#onSettled);
+      begin.kind = 'lease-begin';
+      begin.probe = decision === 'probe';
+      // Waiting for a worker is bounded; once on one, beginning is bounded as a call is.
+      const timer = setTimeout(() => {
+        if (this.#queue.remove(begin)) begin.settle(new CallTimeoutError({ method: LEASE_BEGIN.name, timeoutMs: limits.timeoutMs, worker: undefined }));
+      }, limits.timeoutMs);
+      timer.unref();
+      this.#submit(begin, signal);
+    });
+  }
+
+  /** A call the pool accepted: to an idle worker now, or to the queue. */
+  #submit(call: PendingCall, signal: AbortSignal | undefined): void {
+    const cannotStart = this.#cannotStart(call.method.name);
+    if (cannotStart !== undefined) {
+      call.settle(cannotStart);
+      return;
+    }
+    if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
+    const worker = this.#idleWorker();
+    if (worker !== undefined) {
+      worker.run(call);
+      // Keep a spare ready behind the worker that just became busy, where the pool has room for one
+      // (at maxPoolSize this would schedule a #grow for nothing on every call).
+      if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) {
+        const { live } = this.#liveCount();
+        // Counted now: by the time #grow runs, this call may be done, and its worker idle again.
+        if (live < this.config.maxPoolSize) this.#growSoon(live + 1);
+      }
+      return;
+    }
+    if (this.#queue.length >= this.config.maxQueueLength) {
+      call.settle(new QueueFullError(call.method.name, this.config.maxQueueLength));
+      return;
+    }
+    this.#queue.push(call);
+    this.#grow();
+  }
+
+  #leaseOptions(options: LeaseOptions | undefined): { timeoutMs: number; maxLeaseMs: number | undefined; idleTimeoutMs: number | undefined; newInstance: boolean } {
+    const o = options ?? {};
+    const ms = (field: 'timeoutMs' | 'maxLeaseMs' | 'idleTimeoutMs'): number | undefined => {
+      const value = o[field];
+      if (value === undefined) return undefined;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+        throw new ConfigurationError([{ field: `lease options.${field}`, problem: `expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${typeof value === 'number' ? value : typeof value}` }]);
+      }
+      return value;
+    };
+    if (o.newInstance !== undefined && typeof o.newInstance !== 'boolean') {
+      throw new ConfigurationError([{ field: 'lease options.newInstance', problem: `expected true or false, got ${typeof o.newInstance}` }]);
+    }
+    return {
+      timeoutMs: ms('timeoutMs') ?? this.config.methodCallTimeoutMs,
+      maxLeaseMs: ms('maxLeaseMs') ?? this.config.maxLeaseMs,
+      idleTimeoutMs: ms('idleTimeoutMs') ?? this.config.leaseIdleTimeoutMs,
+      newInstance: o.newInstance ?? this.config.newInstancePerLease,
+    };
+  }
+
+  /** A worker answered the start of a lease: from now on it is the lease's. */
+  #grant(worker: WorkerProcess, limits: { maxLeaseMs: number | undefined; idleTimeoutMs: number | undefined }, freshInstance: boolean): Lease {
+    const lease = new Lease(worker, {
+      accepted: () => { this.#totals.calls++; },
+      settled: this.#onSettled,
+      ended: (l, reason, lost) => this.#onLeaseEnded(worker, l, reason, lost),
+      warn: (message) => this.config.logger.warn(message),
+    }, limits, freshInstance);
+    this.#leases.add(lease);
+    // Granted as close() began: over at once, its calls fail with LeaseLostError.
+    if (this.#state !== 'open') void lease.close();
+    this.config.logger.debug(`lease ${lease.leaseId} holds ${worker.label}`);
+    this.emit('leaseAcquired', { leaseId: lease.leaseId, workerId: worker.workerId, pid: worker.pid, freshInstance });
+    return lease;
+  }
+
+  #onLeaseEnded(worker: WorkerProcess, lease: Lease, reason: LeaseEndReason, lost: boolean): void {
+    this.#leases.delete(lease);
+    const heldMs = Date.now() - lease.acquiredAt;
+    if (lost) {
+      this.config.logger.warn(`lease ${lease.leaseId} was lost: ${worker.label} exited (${worker.exitInfo?.reason ?? 'crash'}); its later calls fail with LeaseLostError`);
+      this.emit('leaseLost', { leaseId: lease.leaseId, workerId: worker.workerId, pid: worker.pid, reason: worker.exitInfo?.reason ?? 'crash', calls: lease.calls, heldMs });
+    } else {
+      this.config.logger.debug(`lease ${lease.leaseId} on ${worker.label} ended (${reason})`);
+      this.emit('leaseReleased', { leaseId: lease.leaseId, workerId: worker.workerId, pid: worker.pid, reason, calls: lease.calls, heldMs });
+    }
   }
 
   /** A snapshot of every worker and the queue. */
@@ -262,7 +371,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let running = 0;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
+      const lease = w.lease instanceof Lease ? w.lease : undefined;
+      workers.push({ workerId: w.workerId, pid: w.pid, state: lease !== undefined && w.state === 'busy' ? 'leased' : w.state, leaseId: lease?.leaseId, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
       workers, queued: this.#queue.length, running,
@@ -296,7 +406,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   async #close(): Promise<void> {
     this.#state = 'draining';
-    if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined)) {
+    // Waiting leases are refused; held ones end once the calls made on them are done.
+    for (const call of this.#queue.drain()) {
+      if (call.kind === 'lease-begin') call.settle(new PoolClosedError(call.method.name, 'the pool is closing'));
+      else this.#queue.push(call);
+    }
+    for (const lease of this.#leases) void lease.close();
+    if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined || w.lease !== undefined)) {
       await new Promise<void>((resolve) => { this.#drained = resolve; });
     }
     this.#state = 'closed';
@@ -334,9 +450,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let live = 0;
     let busy = 0;
     for (const w of this.#workers) {
-      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy') || isStandby(w)) continue;
+      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy' && w.state !== 'leased') || isStandby(w)) continue;
       live++;
-      if (w.state === 'busy') busy++;
+      // A leased worker is as good as busy: it takes no call from the queue.
+      if (w.state === 'busy' || w.state === 'leased') busy++;
     }
     return { live, busy };
   }
@@ -472,6 +589,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
   #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
+    // A lease's call is never moved to another worker; nor is the start or the end of a lease.
+    if (call.onLease || call.kind !== 'call') {
+      call.settle(error);
+      return;
+    }
     const idempotent = call.method.idempotent === true;
     const mayRetry = idempotent && call.attempts <= this.config.maxRetries
       && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
@@ -541,7 +663,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   #readyCount(): number {
     let ready = 0;
-    for (const w of this.#workers) if (w.state === 'idle' || w.state === 'busy') ready++;
+    for (const w of this.#workers) if (w.state === 'idle' || w.state === 'busy' || w.state === 'leased') ready++;
     return ready;
   }
 
@@ -572,8 +694,28 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   #onIdle(worker: WorkerProcess): void {
-    if (worker.state === 'idle') this.#recycler.afterCall(worker);
+    const lease = worker.lease;
+    if (lease !== undefined) {
+      // Recycling waits for the lease's end (recycleOnError too: the lease's state is its holder's).
+      if (worker.lastCallThrew && this.config.recycleOnError) worker.deferredRecycle ??= { reason: 'error' };
+      lease.free();
+      return;
+    }
+    if (worker.state === 'idle') {
+      if (worker.leaseEnded) this.#afterLease(worker);
+      else this.#recycler.afterCall(worker);
+    }
     this.#pump();
+  }
+
+  /** A lease ended and its worker is idle: the recycle it put off, or the usual checks. */
+  #afterLease(worker: WorkerProcess): void {
+    worker.leaseEnded = false;
+    const deferred = worker.deferredRecycle;
+    worker.deferredRecycle = undefined;
+    if (deferred !== undefined) this.#recycle(worker, deferred.reason, deferred.trigger);
+    else if (worker.due !== undefined && worker.successor?.state === 'idle') this.#handOver(worker);
+    else this.#recycler.afterCall(worker);
   }
 
   /** A worker is near a recycle threshold: its successor starts (in #grow, as the start governor allows). */
@@ -585,6 +727,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
     if (!inService(worker) || worker.due !== undefined) return;
+    if (worker.lease !== undefined) {
+      worker.deferredRecycle ??= { reason, trigger };
+      return;
+    }
     this.#totals.recycles++;
     const why = trigger !== undefined ? `${trigger.what} ${trigger.measured} over its threshold of ${trigger.limit}`
       : reason === 'calls' ? `served ${worker.callsServed} calls`
@@ -609,6 +755,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /** A due worker's successor is ready: the successor takes calls, the old worker finishes its call and leaves. */
   #handOver(worker: WorkerProcess): void {
+    // Leased (it was due when the lease began): the successor waits for the lease's end.
+    if (worker.lease !== undefined) return;
     const successor = worker.successor!;
     worker.successor = undefined;
     successor.standbyFor = undefined;
@@ -626,6 +774,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     worker.successor = undefined;
     worker.standbyFor = undefined;
     this.#recycler.forget(worker);
+    const lease = worker.lease;
+    if (lease instanceof Lease) lease.workerGone(`its worker exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
     this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
@@ -638,7 +788,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   #checkDrained(): void {
     if (this.#drained === undefined || this.#queue.length > 0) return;
-    for (const w of this.#workers) if (w.current !== undefined) return;
+    for (const w of this.#workers) if (w.current !== undefined || w.lease !== undefined) return;
     const done = this.#drained;
     this.#drained = undefined;
     done();
@@ -647,7 +797,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
 /** Whether a worker serves calls (or would, when idle): not starting, not on its way out. */
 function inService(worker: WorkerProcess): boolean {
-  return worker.state === 'idle' || worker.state === 'busy';
+  return worker.state === 'idle' || worker.state === 'busy' || worker.state === 'leased';
 }
 
 /** A successor waiting for the worker it replaces, which still serves: it takes no call. */

@@ -113,7 +113,7 @@ export class Recycler {
     if (this.#sampling || this.#closed) return;
     this.#sampling = true;
     try {
-      const workers = [...this.#host.workers()].filter((w) => w.pid !== undefined && (w.state === 'idle' || w.state === 'busy'));
+      const workers = [...this.#host.workers()].filter((w) => w.pid !== undefined && (w.state === 'idle' || w.state === 'busy' || w.state === 'leased'));
       const samples = await Promise.all(workers.map((w) => platform.sampleResources(w.pid!).catch(() => undefined)));
       workers.forEach((worker, i) => {
         const sample = samples[i];

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from './errors.js';
 import type { Check } from './validation.js';
+import type { CallOptions } from './call.js';
 import { validationError } from './validation.js';
 
 export interface MethodDescriptor {
@@ -69,6 +70,14 @@ export function checkResult(method: MethodDescriptor, value: unknown): void {
 export function siblingModule(fromUrl: string, baseName: string): URL {
   const match = /\.[cm]?[jt]s$/.exec(new URL(fromUrl).pathname);
   return new URL(`./${baseName}${match?.[0] ?? '.js'}`, fromUrl);
+}
+
+/**
+ * What generated methods call: the pool (any worker) or a lease (its one worker). Generated code
+ * depends on this shape only.
+ */
+export interface Caller {
+  call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T>;
 }
 
 /** The client's view of an interface: every method returns a promise of its awaited result. */

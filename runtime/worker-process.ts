@@ -15,7 +15,7 @@ import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type RemoteErrorData, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
-import { jitteredLimits, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
+import { jitteredLimits, type LimitCrossed, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 import type { PoolConfinement } from './confine/index.js';
@@ -25,9 +25,16 @@ import { lackingFromOutside } from './confine/seen-from-outside.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
- * worker takes a call; a retiring one counts no longer toward the pool's size.
+ * worker takes a call from the pool; a leased one (idle → leased ⇄ busy → idle) takes only its
+ * lease's calls; a retiring one counts no longer toward the pool's size.
  */
-export type WorkerState = 'starting' | 'idle' | 'busy' | 'retiring' | 'stopping' | 'exited';
+export type WorkerState = 'starting' | 'idle' | 'leased' | 'busy' | 'retiring' | 'stopping' | 'exited';
+
+/** What a worker needs of the lease that holds it (lease.ts). */
+export interface WorkerLease {
+  /** The worker finished a call of the lease (or began it): the lease's next call may go. */
+  free(): void;
+}
 
 /** Why a worker's process ended. */
 export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed' | 'cancelled';
@@ -79,6 +86,14 @@ export class WorkerProcess implements WorkerRef {
   due: RecycleReason | undefined;
   successor: WorkerProcess | undefined;
   standbyFor: WorkerProcess | undefined;
+  /** The lease holding this worker, kept by the pool: while set, it takes no call from the pool's queue. */
+  lease: WorkerLease | undefined;
+  /**
+   * A recycle decided while the worker was leased, done when the lease ends (a lease keeps its
+   * worker; a hard limit, a timeout or a crash still ends it); `leaseEnded` tells the pool to look.
+   */
+  deferredRecycle: { readonly reason: RecycleReason; readonly trigger?: LimitCrossed | undefined } | undefined;
+  leaseEnded = false;
 
   readonly #config: ResolvedConfig;
   readonly #service: ServiceDescriptor;
@@ -109,6 +124,7 @@ export class WorkerProcess implements WorkerRef {
   /** Set once the process's exit has been handled; the worker is 'exited' when what it left is gone too. */
   #exitHandled = false;
   #exited: Promise<ExitInfo>;
+  #exitInfo: ExitInfo | undefined;
   #resolveExited!: (info: ExitInfo) => void;
   readonly #unproven = new Set<Socket>();
   readonly #isolation: PoolIsolation;
@@ -149,6 +165,11 @@ export class WorkerProcess implements WorkerRef {
     return this.#killReason === 'shutdown' || this.#killReason === 'recycle';
   }
 
+  /** How the process ended, once it has. */
+  get exitInfo(): ExitInfo | undefined {
+    return this.#exitInfo;
+  }
+
   /** Resolves when the process has exited, with why. */
   get exited(): Promise<ExitInfo> {
     return this.#exited;
@@ -178,7 +199,20 @@ export class WorkerProcess implements WorkerRef {
     });
   }
 
-  /** Sends a call; the worker must be idle. */
+  /** Holds the worker for a lease: from now on it takes only the lease's calls. */
+  beginLease(lease: WorkerLease): void {
+    this.lease = lease;
+    if (this.state === 'idle') this.state = 'leased';
+  }
+
+  /** The lease is over: the worker is the pool's again (the pool hears of it as it goes idle). */
+  endLease(): void {
+    this.lease = undefined;
+    this.leaseEnded = true;
+    if (this.state === 'leased') this.state = 'idle';
+  }
+
+  /** Sends a call; the worker must be idle (or leased, for a call of its lease). */
   run(call: PendingCall): void {
     const timeoutMs = call.method.timeoutMs ?? this.#config.methodCallTimeoutMs;
     this.state = 'busy';
@@ -187,7 +221,8 @@ export class WorkerProcess implements WorkerRef {
     const id = ++this.#currentId;
     this.#channel!.socket.ref();
     try {
-      this.#channel!.send([Kind.Call, id, call.method.id, call.args]);
+      this.#channel!.send(call.kind === 'call' ? [Kind.Call, id, call.method.id, call.args]
+        : call.kind === 'lease-begin' ? [Kind.LeaseBegin, id, call.args[0] === true] : [Kind.LeaseEnd, id]);
       call.attempts++;
       call.lastWorker = this;
     } catch (error) {
@@ -209,7 +244,7 @@ export class WorkerProcess implements WorkerRef {
    */
   retire(): void {
     if (this.state === 'busy') this.state = 'retiring';
-    else if (this.state === 'idle' || this.state === 'starting') void this.stop('recycle');
+    else if (this.state === 'idle' || this.state === 'leased' || this.state === 'starting') void this.stop('recycle');
   }
 
   /** Asks the worker to exit after its current call; SIGTERM, then SIGKILL, if it takes too long. */
@@ -445,7 +480,8 @@ export class WorkerProcess implements WorkerRef {
       this.#onViolation(`a reply to call ${String(id)}, which is not the call it was given`);
       return;
     }
-    this.callsServed++;
+    // The start and end of a lease are no calls of the interface: they count toward no threshold.
+    if (call.kind === 'call') this.callsServed++;
     this.#finishCall();
     // Its last call is done: a retiring worker leaves now.
     if (this.state === 'retiring') void this.stop('recycle');
@@ -475,7 +511,7 @@ export class WorkerProcess implements WorkerRef {
     // The deadline timer stays armed: when it fires with no call running it just goes away.
     if (this.#current !== undefined) this.#current.runningOn = undefined;
     this.#current = undefined;
-    if (this.state === 'busy') this.state = 'idle';
+    if (this.state === 'busy') this.state = this.lease !== undefined ? 'leased' : 'idle';
     this.#channel?.socket.unref();
   }
 
@@ -585,6 +621,7 @@ export class WorkerProcess implements WorkerRef {
     this.#server?.close();
     for (const other of this.#unproven) other.destroy();
     this.#channel?.destroy();
+    this.#exitInfo = info;
     this.#resolveExited(info);
     this.#events.exited(this, info);
   }

@@ -10,7 +10,7 @@ import { readBootstrap } from './bootstrap.js';
 import { confineConnected, mustRestrictFirst, restrictThenReexec } from './confine/index.js';
 import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
-import { loadImplementation } from './load.js';
+import { loadImplementation, type Implementation } from './load.js';
 
 /** One entry of the generated dispatch table: calls the method on the implementation. */
 export type Handler<T> = (impl: T, args: unknown[]) => unknown;
@@ -27,7 +27,11 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   const boot = await readBootstrap();
   // A confined worker restricts itself and executes again before it connects (confine/index.ts).
   if (mustRestrictFirst(boot.confine)) await restrictThenReexec(boot);
+  let loaded: Implementation | undefined;
+  /** What calls run on: the worker's instance, or the one made for the lease that holds it. */
   let impl: Record<string, unknown> | undefined;
+  /** The instance made for the current lease, if one was. */
+  let leaseInstance: Record<string, unknown> | undefined;
   let callsServed = 0;
   let healthTimer: NodeJS.Timeout | undefined;
 
@@ -36,6 +40,12 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       switch (message[0]) {
         case Kind.Call:
           onCall(message[1] as number, message[2] as number, message[3]);
+          break;
+        case Kind.LeaseBegin:
+          onLeaseBegin(message[1] as number, message[2] === true);
+          break;
+        case Kind.LeaseEnd:
+          void onLeaseEnd(message[1] as number);
           break;
         case Kind.Welcome:
           void onWelcome(message[1] as string, message[2] as string, message[3] as number);
@@ -74,7 +84,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   async function onWelcome(workerModule: string, workerExport: string, healthIntervalMs: number): Promise<void> {
     try {
       await hardened;
-      impl = await loadImplementation(service, workerModule, workerExport);
+      loaded = await loadImplementation(service, workerModule, workerExport);
+      impl = loaded.impl;
     } catch (error) {
       channel.send([Kind.StartFailed, toRemoteErrorData(error)]);
       channel.end(() => process.exit(1));
@@ -120,6 +131,39 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
     }
   }
 
+  /** A lease begins: with freshInstance and a class export, its calls get an instance of their own. */
+  function onLeaseBegin(id: number, freshInstance: boolean): void {
+    if (loaded === undefined) {
+      channel.send([Kind.Error, id, { name: 'ProtocolError', message: 'a lease began before the implementation was loaded' }]);
+      return;
+    }
+    if (!freshInstance || loaded.construct === undefined) {
+      channel.send([Kind.Result, id, false]);
+      return;
+    }
+    try {
+      leaseInstance = loaded.construct();
+    } catch (error) {
+      channel.send([Kind.Error, id, toRemoteErrorData(error)]);
+      return;
+    }
+    impl = leaseInstance;
+    channel.send([Kind.Result, id, true]);
+  }
+
+  /** The lease ends: its instance, if it had one, is disposed and dropped. */
+  async function onLeaseEnd(id: number): Promise<void> {
+    const instance = leaseInstance;
+    leaseInstance = undefined;
+    impl = loaded?.impl;
+    try {
+      if (instance !== undefined) await dispose(instance);
+      channel.send([Kind.Result, id, null]);
+    } catch (error) {
+      channel.send([Kind.Error, id, toRemoteErrorData(error)]);
+    }
+  }
+
   function reply(id: number, methodName: string, value: unknown, failed: boolean): void {
     callsServed++;
     if (failed) {
@@ -132,6 +176,14 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       channel.send([Kind.Error, id, { name: 'EncodeError', message: `the result of "${methodName}" could not be encoded: ${(error as Error).message}` }]);
     }
   }
+}
+
+/** Calls an instance's `[Symbol.asyncDispose]` or `[Symbol.dispose]`, if it has one. */
+async function dispose(instance: Record<string | symbol, unknown>): Promise<void> {
+  const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+  const syncDispose = (Symbol as { dispose?: symbol }).dispose;
+  const method = (asyncDispose !== undefined ? instance[asyncDispose] : undefined) ?? (syncDispose !== undefined ? instance[syncDispose] : undefined);
+  if (typeof method === 'function') await (method as () => unknown).call(instance);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

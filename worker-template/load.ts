@@ -6,7 +6,13 @@ export class ImplementationError extends Error {
   override readonly name = 'ImplementationError';
 }
 
-export async function loadImplementation(service: ServiceDescriptor, workerModule: string, workerExport: string): Promise<Record<string, unknown>> {
+/** The implementation: the instance calls run on and, for a class export, how to make another (one per lease). */
+export interface Implementation {
+  readonly impl: Record<string, unknown>;
+  readonly construct: (() => Record<string, unknown>) | undefined;
+}
+
+export async function loadImplementation(service: ServiceDescriptor, workerModule: string, workerExport: string): Promise<Implementation> {
   let exports: Record<string, unknown>;
   try {
     exports = await import(pathToFileURL(workerModule).href) as Record<string, unknown>;
@@ -24,14 +30,15 @@ export async function loadImplementation(service: ServiceDescriptor, workerModul
   }
   const exported = exports[workerExport];
   let impl: unknown = exported;
-  if (typeof exported === 'function') {
+  const construct = typeof exported !== 'function' ? undefined : (): Record<string, unknown> => {
     try {
-      impl = new (exported as new () => unknown)();
+      return new (exported as new () => Record<string, unknown>)();
     } catch (error) {
       const e = error as Error;
       throw new ImplementationError(`constructing export "${workerExport}" of "${workerModule}" threw: ${e.name}: ${e.message}`, { cause: error });
     }
-  }
+  };
+  if (construct !== undefined) impl = construct();
   if (typeof impl !== 'object' || impl === null) {
     throw new ImplementationError(`export "${workerExport}" of "${workerModule}" is ${impl === null ? 'null' : typeof impl}; expected a class or an object that implements ${service.name}`);
   }
@@ -40,5 +47,5 @@ export async function loadImplementation(service: ServiceDescriptor, workerModul
   if (missing.length > 0) {
     throw new ImplementationError(`export "${workerExport}" of "${workerModule}" lacks method${missing.length === 1 ? '' : 's'} of ${service.name}: ${missing.join(', ')}`);
   }
-  return target;
+  return { impl: target, construct };
 }

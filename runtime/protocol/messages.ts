@@ -9,9 +9,9 @@
 /**
  * Bumped whenever a message or its framing changes shape; both sides refuse a peer with another
  * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md). 3: hello
- * carries what a confined worker enforces.
+ * carries what a confined worker enforces. 4: leases (LeaseBegin, LeaseEnd) and streamed results.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export const Kind = {
   /**
@@ -39,6 +39,14 @@ export const Kind = {
   Cancel: 9,
   /** parent → worker: `[Refused, reason]`, sent before the parent closes a connection it will not serve */
   Refused: 10,
+  /**
+   * parent → worker: `[LeaseBegin, callId, freshInstance]`, answered like a call: the worker is
+   * leased until LeaseEnd; with freshInstance and a class export, the lease's calls run on an
+   * instance constructed for it (the answer is true when one was)
+   */
+  LeaseBegin: 15,
+  /** parent → worker: `[LeaseEnd, callId]`, answered like a call once the lease's instance, if any, is disposed */
+  LeaseEnd: 16,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -72,9 +80,11 @@ export type HealthMessage = [typeof Kind.Health, WorkerHealthData];
 export type ShutdownMessage = [typeof Kind.Shutdown];
 export type CancelMessage = [typeof Kind.Cancel, number];
 export type RefusedMessage = [typeof Kind.Refused, string];
+export type LeaseBeginMessage = [typeof Kind.LeaseBegin, number, boolean];
+export type LeaseEndMessage = [typeof Kind.LeaseEnd, number];
 
 export type WorkerToParent = HelloMessage | ReadyMessage | StartFailedMessage | ResultMessage | ErrorMessage | HealthMessage;
-export type ParentToWorker = WelcomeMessage | CallMessage | ShutdownMessage | CancelMessage | RefusedMessage;
+export type ParentToWorker = WelcomeMessage | CallMessage | ShutdownMessage | CancelMessage | RefusedMessage | LeaseBeginMessage | LeaseEndMessage;
 
 /** Turns anything thrown into error data that msgpack can carry. */
 export function toRemoteErrorData(error: unknown): RemoteErrorData {

@@ -15,4 +15,10 @@ export interface INativeLibrary {
   counterNext(): number;
   /** The worker's process id. */
   pid(): number;
+  /** Opens a document in C memory; the number names it in this instance of the library only. */
+  openDocument(): number;
+  /** Adds a line with a value to an open document, in C; returns its line count. */
+  addLine(doc: number, value: number): number;
+  /** Closes a document (freeing its C memory) and returns the sum of its values. */
+  closeDocument(doc: number): number;
 }

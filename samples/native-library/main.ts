@@ -5,7 +5,7 @@
  * outcome is the one the library promises; any other outcome ends the sample with exit code 1.
  */
 import { readFileSync } from 'node:fs';
-import { CallTimeoutError, WorkerCrashedError, type ExitReason, type PoolStats } from 'process-sandbox';
+import { CallTimeoutError, LeaseLostError, RemoteError, WorkerCrashedError, type ExitReason, type PoolStats } from 'process-sandbox';
 import { INativeLibraryClient } from './generated/INativeLibrary.client.js';
 
 const RECYCLE_AFTER_CALLS = 5;
@@ -94,7 +94,7 @@ function servedBy(before: PoolStats, after: PoolStats): number | undefined {
 }
 
 /** Runs one call and reports its result with the pid of the worker that ran it. */
-async function traced<T>(client: INativeLibraryClient, call: () => Promise<T>): Promise<{ value: T; pid: number | undefined }> {
+async function traced<T>(client: { pool: { stats(): PoolStats } }, call: () => Promise<T>): Promise<{ value: T; pid: number | undefined }> {
   const before = client.pool.stats();
   const value = await call();
   return { value, pid: servedBy(before, client.pool.stats()) };
@@ -261,6 +261,44 @@ async function main(): Promise<void> {
     expect(next.value === next.pid && next.pid !== leaker, `pid() returned ${next.value}, expected a worker other than the recycled one (${leaker})`);
     row('the new worker\'s resident memory', mib(residentBytes(client, next.value)), next.value);
     row('the application\'s resident memory', mib(process.memoryUsage().rss), process.pid);
+
+    section('A session: a lease keeps a document open in one worker\'s C memory');
+    {
+      await using session = await client.lease();
+      const opened = await traced(client, () => session.openDocument());
+      row('lease(), openDocument(): calloc in C', `document ${opened.value}`, opened.pid);
+      for (const value of [1.5, 2.5, 3]) {
+        const added = await traced(client, () => session.addLine(opened.value, value));
+        row(`addLine(${opened.value}, ${value}) on the lease`, `${added.value} line${added.value === 1 ? '' : 's'}`, added.pid);
+        expect(added.pid === opened.pid, `addLine ran on pid ${added.pid}, not on the lease's worker (pid ${opened.pid})`);
+      }
+      const closed = await traced(client, () => session.closeDocument(opened.value));
+      row(`closeDocument(${opened.value}): free in C`, `total ${closed.value}`, closed.pid);
+      expect(closed.value === 7 && closed.pid === opened.pid, `closeDocument returned ${closed.value} on pid ${closed.pid}, expected 7 on pid ${opened.pid}`);
+    }
+    row('end of the await using block', 'the lease is released', undefined);
+    {
+      // Each lease gets an instance of the library of its own: another lease knows no document 1.
+      await using other = await client.lease();
+      const stranger = await failure(other.closeDocument(1), 'closeDocument(1) on another lease');
+      received.push(stranger);
+      row('closeDocument(1) on a new lease', stranger instanceof RemoteError ? `RemoteError: ${stranger.remoteMessage.split(':')[0]}` : describeError(stranger), undefined);
+      expect(stranger instanceof RemoteError, `expected RemoteError for a document of another lease, got ${describeError(stranger)}`);
+      const doc = await other.openDocument();
+      await other.addLine(doc, 1);
+      const died = await failure(other.parseLength(''), 'parseLength("") on the lease');
+      received.push(died);
+      const diedPid = died instanceof WorkerCrashedError ? died.pid : undefined;
+      row('parseLength("") on the lease: SIGSEGV', died instanceof WorkerCrashedError ? `WorkerCrashedError, signal ${died.signal}` : describeError(died), diedPid);
+      expect(died instanceof WorkerCrashedError, `expected WorkerCrashedError, got ${describeError(died)}`);
+      const lost = await failure(other.addLine(doc, 2), 'addLine after the crash');
+      received.push(lost);
+      row(`addLine(${doc}) after the crash`, lost instanceof LeaseLostError ? 'LeaseLostError: the document died with its worker' : describeError(lost), diedPid);
+      expect(lost instanceof LeaseLostError, `expected LeaseLostError after the lease's worker died, got ${describeError(lost)}`);
+    }
+    const after = await traced(client, () => client.compute(0, 1));
+    row('compute(0, 1): the pool goes on', String(after.value), after.pid);
+    expect(after.value === 1, `compute(0, 1) returned ${after.value}, expected 1`);
 
     const totals = client.pool.stats().totals;
     console.log('');

@@ -9,6 +9,8 @@ import type { INativeLibrary } from './INativeLibrary.js';
 
 // Beside the compiled module: dist/native-library.js -> build/libnative.so.
 const libraryPath = fileURLToPath(new URL('../build/libnative.so', import.meta.url));
+// The C library's document handle, declared once per process (every lease constructs an instance).
+koffi.opaque('document');
 
 export default class NativeLibrary implements INativeLibrary {
   readonly #compute: (x: number, n: number) => number;
@@ -16,6 +18,13 @@ export default class NativeLibrary implements INativeLibrary {
   readonly #leak: (kib: number) => number;
   readonly #hang: () => void;
   readonly #counterNext: () => number;
+  readonly #docOpen: () => unknown;
+  readonly #docAdd: (d: unknown, value: number) => number;
+  readonly #docTotal: (d: unknown) => number;
+  readonly #docClose: (d: unknown) => void;
+  /** This instance's open documents. Each lease gets an instance of its own (newInstancePerLease). */
+  readonly #documents = new Map<number, unknown>();
+  #nextDocument = 1;
 
   constructor() {
     const lib = koffi.load(libraryPath);
@@ -24,6 +33,10 @@ export default class NativeLibrary implements INativeLibrary {
     this.#leak = lib.func('int leak(int kib)') as (kib: number) => number;
     this.#hang = lib.func('void hang()') as () => void;
     this.#counterNext = lib.func('int counter_next()') as () => number;
+    this.#docOpen = lib.func('document *doc_open()') as () => unknown;
+    this.#docAdd = lib.func('int doc_add(document *d, double value)') as (d: unknown, value: number) => number;
+    this.#docTotal = lib.func('double doc_total(const document *d)') as (d: unknown) => number;
+    this.#docClose = lib.func('void doc_close(document *d)') as (d: unknown) => void;
   }
 
   compute(x: number, n: number): number { return this.#compute(x, n); }
@@ -32,4 +45,26 @@ export default class NativeLibrary implements INativeLibrary {
   hang(): void { this.#hang(); }
   counterNext(): number { return this.#counterNext(); }
   pid(): number { return process.pid; }
+
+  openDocument(): number {
+    const doc = this.#nextDocument++;
+    this.#documents.set(doc, this.#docOpen());
+    return doc;
+  }
+
+  addLine(doc: number, value: number): number { return this.#docAdd(this.#document(doc), value); }
+
+  closeDocument(doc: number): number {
+    const d = this.#document(doc);
+    const total = this.#docTotal(d);
+    this.#docClose(d);
+    this.#documents.delete(doc);
+    return total;
+  }
+
+  #document(doc: number): unknown {
+    const d = this.#documents.get(doc);
+    if (d === undefined) throw new Error(`document ${doc} is not open here (pid ${process.pid}): make the calls of one session on one lease`);
+    return d;
+  }
 }

@@ -50,6 +50,33 @@ void hang(void) {
     }
 }
 
+/*
+ * A document kept in C memory between calls: the kind of handle a stateful native library gives
+ * out (open, operate, close). It means something only in the process that opened it.
+ */
+struct document {
+    int lines;
+    double total;
+};
+
+struct document *doc_open(void) {
+    return calloc(1, sizeof(struct document));
+}
+
+int doc_add(struct document *d, double value) {
+    d->lines += 1;
+    d->total += value;
+    return d->lines;
+}
+
+double doc_total(const struct document *d) {
+    return d->total;
+}
+
+void doc_close(struct document *d) {
+    free(d);
+}
+
 /* Global state: one counter per process, so its value depends on which worker answers. */
 static int counter;
 

@@ -80,7 +80,7 @@ describe('diagnostics', () => {
   });
 
   it('SG0007: a method named like a client member', async () => {
-    for (const name of ['close', 'pool', 'create', 'constructor']) {
+    for (const name of ['close', 'pool', 'create', 'constructor', 'lease', 'release']) {
       const src = `export interface IService {\n  run(): void;\n  ${name}(): void;\n}\n`;
       await expectOne(src, DiagnosticId.ReservedName, locate(src, name), `IService.${name}`);
     }

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CallOptions, ProcessPool, Remote } from 'process-sandbox';
-import { ITestServiceClient } from '../.generated/js/.generated/services/ITestService.client.js';
+import type { CallOptions, LeaseOptions, ProcessPool, Remote } from 'process-sandbox';
+import { ITestServiceClient, type ITestServiceLease } from '../.generated/js/.generated/services/ITestService.client.js';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
 // These assertions are checked by `tsc` (npm run typecheck), which fails the build on any drift.
@@ -33,6 +33,29 @@ describe('the generated client\'s types', () => {
       // @ts-expect-error: results are promises, not values
       const n: number = c.pid();
       void n;
+    };
+    void check;
+  });
+
+  it('gives a lease the interface\'s methods, release and dispose, and nothing of the pool', () => {
+    expectTypeOf<ITestServiceClient['lease']>().toEqualTypeOf<(options?: LeaseOptions) => Promise<ITestServiceLease>>();
+    expectTypeOf<ITestServiceLease>().toMatchTypeOf<Remote<ITestService>>();
+    expectTypeOf<ITestServiceLease['add']>().toEqualTypeOf<(a: number, b: number, options?: CallOptions) => Promise<number>>();
+    expectTypeOf<ITestServiceLease['release']>().toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf<ITestServiceLease[typeof Symbol.asyncDispose]>().returns.toEqualTypeOf<Promise<void>>();
+    const check = (lease: ITestServiceLease): void => {
+      // @ts-expect-error: a lease does not start pools
+      void lease.create;
+      // @ts-expect-error: nor lease again
+      void lease.lease();
+      // @ts-expect-error: nor own the pool
+      void lease.pool;
+      // @ts-expect-error: nor close it
+      void lease.close();
+      // @ts-expect-error: a lease's calls are typed as the client's
+      void lease.add('1', 2);
+      // @ts-expect-error: lease options are not call options
+      void lease.add(1, 2, { timeoutMs: 5 });
     };
     void check;
   });
