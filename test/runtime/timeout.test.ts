@@ -34,6 +34,19 @@ describe('a call past its deadline', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it.each([true, false])('a call that hangs on a worker retired meanwhile (its lifetime ended) still times out (overlappedRecycle %s)', async (overlappedRecycle) => {
+    const c = await testClient({ maxProcessLifetimeMs: 300, methodCallTimeoutMs: 1500, overlappedRecycle });
+    const recycles: unknown[] = [];
+    c.pool.on('recycle', (e) => recycles.push(e));
+    const error = await Promise.race([
+      // A call that does not finish (sleeping, not spinning: this test need not burn a CPU).
+      c.sleep(60_000).catch((e: unknown) => e),
+      new Promise((r) => setTimeout(() => r('still running after 15 s'), 15_000)),
+    ]);
+    expect(recycles.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+  });
+
   it('the timeout counts from when the call reaches a worker, not from when it was queued', async () => {
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, methodCallTimeoutMs: 400 });
     const first = c.sleep(250);
