@@ -64,8 +64,17 @@ export class Recycler {
     this.#waiting.delete(worker);
     // Left for another reason than its calls: the replacement stood in for it, unpaced.
     const charged = this.#granted.get(worker);
-    if (charged !== undefined && worker.due !== 'calls') this.#pace.refund(Date.now(), charged);
     this.#granted.delete(worker);
+    if (charged !== undefined && worker.due !== 'calls') {
+      this.#pace.refund(Date.now(), charged);
+      // A worker that asked while the grant was still out (its successor took over at the crash,
+      // before the exit was reaped) may go now, not when its timer says.
+      for (const [waiting, timer] of [...this.#waiting]) {
+        clearTimeout(timer);
+        this.#waiting.delete(waiting);
+        this.#checkCalls(waiting);
+      }
+    }
   }
 
   /** A worker finished a call: it may be due, or near its call threshold. */
