@@ -13,6 +13,13 @@ export interface CallOptions {
    * call fails with CallAbortedError.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Where the call waits when no worker is free: higher runs first, calls of one priority in
+   * order, and a waiting call gains one level per second waited, so a low priority is never
+   * starved (call-queue.ts). Any finite number. A retried @idempotent call goes before all.
+   * @default the method's `@priority` tag, else 0
+   */
+  readonly priority?: number | undefined;
 }
 
 export class PendingCall {
@@ -23,6 +30,8 @@ export class PendingCall {
   attempts = 0;
   /** Whether it is the circuit breaker's probe. */
   probe = false;
+  /** Its place in the queue (CallQueue): higher runs first. */
+  priority = 0;
   /** The worker running it, while one is. */
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
   /** The last worker it was sent to, for the breaker's account of a failure. */

@@ -50,7 +50,7 @@ export interface PoolConfig {
    * crash or a timeout the next call does not wait for a process to start. @default 1
    */
   spareWorkers?: number;
-  /** Most workers at once; calls beyond them wait in the FIFO queue. @default 5 */
+  /** Most workers at once; calls beyond them wait in the queue (by priority, then in order). @default 5 */
   maxPoolSize?: number;
   /** The Node.js binary that runs workers. @default process.execPath */
   workerExecutable?: string;

@@ -2,7 +2,8 @@
  * ProcessPool: workers and the rules that keep every call settled exactly once. It composes the
  * parts that each keep one rule:
  *
- * - CallQueue (call-queue.ts): calls waiting for a worker, oldest first; an aborted call leaves
+ * - CallQueue (call-queue.ts): calls waiting for a worker, highest priority first (waiting
+ *   raises a call's priority, so none starves), oldest first within one; an aborted call leaves
  *   it at once; a retried one goes back to the front.
  * - CircuitBreaker (circuit-breaker.ts): fails calls fast when most calls fail, never because a
  *   few inputs are poison.
@@ -30,7 +31,7 @@ import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from '.
 import type { ResourceSample } from './platform/resources.js';
 import type { LimitCrossed, RecycleReason } from './recycle-policy.js';
 import { PendingCall, type CallOptions } from './call.js';
-import { CallQueue } from './call-queue.js';
+import { CallQueue, callPriority } from './call-queue.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
 import { StartGovernor } from './start-governor.js';
@@ -215,6 +216,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         return;
       }
       checkArguments(method, args);
+      const priority = callPriority(method, options);
       const signal = options?.signal;
       if (signal?.aborted) {
         reject(new CallAbortedError(method.name, false, signal.reason));
@@ -228,6 +230,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#totals.calls++;
       const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
       call.probe = decision === 'probe';
+      call.priority = priority;
       const cannotStart = this.#cannotStart(method.name);
       if (cannotStart !== undefined) {
         call.settle(cannotStart);
@@ -319,7 +322,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     return undefined;
   }
 
-  /** Hands queued calls to idle workers, oldest call first. */
+  /** Hands queued calls to idle workers, in the queue's order. */
   #pump(): void {
     while (this.#queue.length > 0) {
       const worker = this.#idleWorker();
