@@ -43,15 +43,29 @@ export interface PoolConfig {
    * WorkerStartError instead of waiting. @default 2
    */
   maxConcurrentStarts?: number;
-  /** Workers started up front and kept alive. @default 1 */
+  /**
+   * Workers started up front and kept alive, idle or not. 0: create() starts none, and a pool
+   * idle for idleTimeoutMs holds no process (its next call waits for a start). @default 1
+   */
   minPoolSize?: number;
   /**
    * Idle workers kept ready beyond those running calls (within maxPoolSize), so that after a
-   * crash or a timeout the next call does not wait for a process to start. @default 1
+   * crash or a timeout the next call does not wait for a process to start. A pool that has had
+   * no call for idleTimeoutMs keeps none: it shrinks to minPoolSize. @default 1
    */
   spareWorkers?: number;
   /** Most workers at once; calls beyond them wait in the queue (by priority, then in order). @default 5 */
   maxPoolSize?: number;
+  /**
+   * A worker that has served no call for this long is stopped (workerExit reason 'idle'), down
+   * to minPoolSize; minPoolSize 0 lets a pool nobody calls hold no process at all. While calls
+   * come in, the pool keeps spareWorkers idle ones beyond those in use, so a spare standing
+   * behind busy workers is never stopped and restarted in a loop; once no call has come for this
+   * long and none runs, spares are not kept either. Checked on one timer per pool (a tenth of
+   * this), so a worker goes up to 10% later than this. `Infinity`: never. See docs/reliability.md.
+   * @default 60000 (1 min)
+   */
+  idleTimeoutMs?: number;
   /** The Node.js binary that runs workers. @default process.execPath */
   workerExecutable?: string;
   /** Node.js options for workers, before the entry script (`--max-old-space-size=512`). @default [] */
@@ -148,6 +162,8 @@ export interface ResolvedConfig {
   readonly minPoolSize: number;
   readonly maxPoolSize: number;
   readonly spareWorkers: number;
+  /** `Infinity`: never. */
+  readonly idleTimeoutMs: number;
   readonly workerExecutable: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -176,7 +192,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'idleTimeoutMs', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
@@ -277,6 +293,15 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
   const maxPoolSize = int('maxPoolSize', 5, 1, 1024);
   if (maxPoolSize < minPoolSize) bad('maxPoolSize', `is ${maxPoolSize}, below minPoolSize (${minPoolSize}); raise maxPoolSize or lower minPoolSize`);
 
+  const idleTimeoutMs = (): number => {
+    const value = raw['idleTimeoutMs'];
+    if (value === Infinity) return Infinity;
+    if (value === 0) {
+      bad('idleTimeoutMs', 'is 0, which would stop every worker the moment it is idle; use Infinity to keep idle workers for good');
+      return 60_000;
+    }
+    return int('idleTimeoutMs', 60_000, 1, MAX_TIMER_MS);
+  };
   const execArgv = raw['execArgv'];
   if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string'))) {
     bad('execArgv', `expected an array of strings, got ${describe(execArgv)}`);
@@ -301,6 +326,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     minPoolSize,
     maxPoolSize,
     spareWorkers: int('spareWorkers', 1, 0, 1024),
+    idleTimeoutMs: idleTimeoutMs(),
     workerExecutable: str('workerExecutable', process.execPath),
     execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,

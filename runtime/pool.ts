@@ -10,6 +10,7 @@
  * - StartGovernor (start-governor.ts): workers that cannot start are retried with backoff, a
  *   few at a time, and calls fail fast while none can start.
  * - Recycler (recycler.ts): when a worker is retired (calls served, lifetime, resources).
+ * - IdleReaper (idle-reaper.ts): which workers that served no call for idleTimeoutMs are stopped.
  *
  * What stays here: prestarting minPoolSize workers and growing to maxPoolSize while calls wait,
  * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
@@ -34,6 +35,7 @@ import { PendingCall, type CallOptions } from './call.js';
 import { CallQueue, callPriority } from './call-queue.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
+import { IdleReaper } from './idle-reaper.js';
 import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
@@ -134,6 +136,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #breaker: CircuitBreaker | undefined;
   readonly #starts: StartGovernor;
   readonly #recycler: Recycler;
+  readonly #idle: IdleReaper;
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
@@ -162,6 +165,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       measured: (worker, sample) => {
         this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
       },
+    });
+    this.#idle = new IdleReaper(config, {
+      workers: () => this.#workers,
+      counts: countsTowardSize,
+      queued: () => this.#queue.length,
+      calls: () => this.#totals.calls,
+      retire: (worker, idleMs) => this.#retireIdle(worker, idleMs),
     });
   }
 
@@ -305,6 +315,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#state = 'closed';
     clearTimeout(this.#startTimer);
     this.#recycler.close();
+    this.#idle.close();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
     // On Linux this lets go of the spawner, which exits a few milliseconds later when this was its
     // last pool (its workers and their trees are gone already). Not awaited: nothing holds the
@@ -337,7 +348,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let live = 0;
     let busy = 0;
     for (const w of this.#workers) {
-      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy') || isStandby(w)) continue;
+      if (w === except || !countsTowardSize(w)) continue;
       live++;
       if (w.state === 'busy') busy++;
     }
@@ -347,7 +358,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   /**
    * Starts workers up to what is wanted, never past maxPoolSize: one per busy worker and per
    * queued call, plus spareWorkers idle ones ready to take the next call at once (so a crash or
-   * a timeout never makes the next caller wait for a process to start), and at least minPoolSize.
+   * a timeout never makes the next caller wait for a process to start; not once the pool has
+   * been quiet for idleTimeoutMs, see idle-reaper.ts), and at least minPoolSize.
    * The start governor says how many may start now; the rest follow as starts finish, or when a
    * failed start's backoff is over.
    */
@@ -357,7 +369,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const counts = this.#liveCount();
     const { busy } = counts;
     let { live } = counts;
-    const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
+    const spare = this.#state === 'open' && (busy + this.#queue.length > 0 || !this.#idle.quiet()) ? this.config.spareWorkers : 0;
     const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
     const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare, this.#state === 'open' ? this.#demand : 0));
     this.#demand = 0;
@@ -586,6 +598,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#growSoon();
   }
 
+  /** A worker served no call for idleTimeoutMs and the pool does not need it (idle-reaper.ts). */
+  #retireIdle(worker: WorkerProcess, idleMs: number): void {
+    if (this.#state !== 'open' || worker.state !== 'idle') return;
+    this.config.logger.info(`stopping ${worker.label}: it served no call for ${idleMs} ms (idleTimeoutMs ${this.config.idleTimeoutMs})`, { workerId: worker.workerId, pid: worker.pid });
+    void worker.stop('idle');
+  }
+
   #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
     if (!inService(worker) || worker.due !== undefined) return;
     this.#totals.recycles++;
@@ -646,6 +665,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#drained = undefined;
     done();
   }
+}
+
+/** Whether a worker counts toward the pool's size: starting or serving, not on its way out, not on standby. */
+function countsTowardSize(worker: WorkerProcess): boolean {
+  return (worker.state === 'starting' || worker.state === 'idle' || worker.state === 'busy') && !isStandby(worker);
 }
 
 /** Whether a worker serves calls (or would, when idle): not starting, not on its way out. */

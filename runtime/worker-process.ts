@@ -30,7 +30,7 @@ import { lackingFromOutside } from './confine/seen-from-outside.js';
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'retiring' | 'stopping' | 'exited';
 
 /** Why a worker's process ended. */
-export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed' | 'cancelled';
+export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'idle' | 'shutdown' | 'start-failed' | 'cancelled';
 
 export interface ExitInfo {
   readonly reason: ExitReason;
@@ -144,9 +144,9 @@ export class WorkerProcess implements WorkerRef {
     return this.#current;
   }
 
-  /** Whether the pool stopped it on purpose (shutdown, recycling): its end is no failure. */
+  /** Whether the pool stopped it on purpose (shutdown, recycling, idle): its end is no failure. */
   get stopRequested(): boolean {
-    return this.#killReason === 'shutdown' || this.#killReason === 'recycle';
+    return this.#killReason === 'shutdown' || this.#killReason === 'recycle' || this.#killReason === 'idle';
   }
 
   /** Resolves when the process has exited, with why. */
@@ -213,7 +213,7 @@ export class WorkerProcess implements WorkerRef {
   }
 
   /** Asks the worker to exit after its current call; SIGTERM, then SIGKILL, if it takes too long. */
-  stop(reason: 'recycle' | 'shutdown'): Promise<ExitInfo> {
+  stop(reason: 'recycle' | 'idle' | 'shutdown'): Promise<ExitInfo> {
     if (this.state === 'exited') return this.#exited;
     if (this.state === 'stopping') return this.#exited;
     this.state = 'stopping';
