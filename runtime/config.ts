@@ -66,6 +66,18 @@ export interface PoolConfig {
    * @default 60000 (1 min)
    */
   idleTimeoutMs?: number;
+  /**
+   * A method of the interface every new worker runs before it takes calls (to load a model,
+   * open a library, fill a cache): create() resolves once the first workers ran it, and
+   * replacements (for recycling, after a crash, spares) run it before they take a call. It is
+   * not a call: it counts toward neither processRecycleThreshold nor callsServed, and its
+   * deadline is the method's own timeout (its @timeout, else methodCallTimeoutMs). If it
+   * throws, crashes or times out, the worker failed to start (WorkerStartError, with the remote
+   * error), with the backoff of any failed start. A method the interface lacks, or `args` its
+   * validators refuse, is a ConfigurationError at create(), before any process starts.
+   * @default undefined (none)
+   */
+  warmUp?: WarmUpConfig;
   /** The Node.js binary that runs workers. @default process.execPath */
   workerExecutable?: string;
   /** Node.js options for workers, before the entry script (`--max-old-space-size=512`). @default [] */
@@ -152,6 +164,14 @@ export interface PoolConfig {
   confine?: ConfineOptions;
 }
 
+/** See PoolConfig.warmUp. */
+export interface WarmUpConfig {
+  /** The name of a method of the interface. */
+  readonly method: string;
+  /** Its arguments, checked by its validators at create(). @default [] */
+  readonly args?: readonly unknown[];
+}
+
 export interface ResolvedConfig {
   readonly workerModule: string;
   readonly workerExport: string;
@@ -164,6 +184,7 @@ export interface ResolvedConfig {
   readonly spareWorkers: number;
   /** `Infinity`: never. */
   readonly idleTimeoutMs: number;
+  readonly warmUp: { readonly method: string; readonly args: readonly unknown[] } | undefined;
   readonly workerExecutable: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -192,7 +213,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'idleTimeoutMs', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'idleTimeoutMs', 'warmUp', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
@@ -302,6 +323,23 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     }
     return int('idleTimeoutMs', 60_000, 1, MAX_TIMER_MS);
   };
+  const warmUp = (): ResolvedConfig['warmUp'] => {
+    const value = raw['warmUp'];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      bad('warmUp', `expected { method, args? }, got ${describe(value)}`);
+      return undefined;
+    }
+    const v = value as Record<string, unknown>;
+    for (const key of Object.keys(v)) {
+      if (key !== 'method' && key !== 'args') bad(`warmUp.${key}`, 'unknown option; the options are method, args');
+    }
+    const { method, args } = v;
+    if (typeof method !== 'string' || method.length === 0) bad('warmUp.method', `expected the name of a method of the interface, got ${describe(method)}`);
+    if (args !== undefined && !Array.isArray(args)) bad('warmUp.args', `expected an array of the method's arguments, got ${describe(args)}`);
+    return { method: String(method), args: Array.isArray(args) ? [...(args as unknown[])] : [] };
+  };
+
   const execArgv = raw['execArgv'];
   if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string'))) {
     bad('execArgv', `expected an array of strings, got ${describe(execArgv)}`);
@@ -327,6 +365,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     maxPoolSize,
     spareWorkers: int('spareWorkers', 1, 0, 1024),
     idleTimeoutMs: idleTimeoutMs(),
+    warmUp: warmUp(),
     workerExecutable: str('workerExecutable', process.execPath),
     execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,

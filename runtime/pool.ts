@@ -36,6 +36,7 @@ import { CallQueue, callPriority } from './call-queue.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
 import { IdleReaper } from './idle-reaper.js';
+import { resolveWarmUp, type WarmUp } from './warm-up.js';
 import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
@@ -131,6 +132,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #pipeHome: string | undefined;
   readonly #isolation: PoolIsolation;
   readonly #confinement: PoolConfinement | undefined;
+  readonly #warmUp: WarmUp | undefined;
   readonly #workers = new Set<WorkerProcess>();
   readonly #queue = new CallQueue();
   readonly #breaker: CircuitBreaker | undefined;
@@ -149,9 +151,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #demand = 0;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
-  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined) {
+  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined, warmUp: WarmUp | undefined) {
     super();
     this.#confinement = confinement;
+    this.#warmUp = warmUp;
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
@@ -176,8 +179,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Creates a pool and resolves once `minPoolSize` workers are ready. Rejects with
-   * ConfigurationError for bad options and WorkerStartError when a worker cannot start.
+   * Creates a pool and resolves once `minPoolSize` workers are ready (warmed up, with `warmUp`).
+   * Rejects with ConfigurationError for bad options and WorkerStartError when a worker cannot start.
    */
   static async start(service: ServiceDescriptor, options: PoolConfig): Promise<ProcessPool> {
     if (!isMainThread) {
@@ -186,6 +189,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       throw new ConfigurationError([{ field: 'ProcessPool', problem: 'cannot be created on a worker thread; create the pool on the main thread and pass results to the thread' }]);
     }
     const config = resolveConfig(options);
+    const warmUp = resolveWarmUp(service, config.warmUp);
     let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
     resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv], env: await withCompileCache(resolved.env) };
     const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
@@ -205,9 +209,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       await isolation.close();
       throw error;
     }
-    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement);
+    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement, warmUp);
     try {
-      await pool.#warmUp();
+      await pool.#prestart();
     } catch (error) {
       await pool.close();
       throw error;
@@ -419,7 +423,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }, GROW_DELAY_MS);
   }
 
-  #warmUp(): Promise<void> {
+  /** create(): starts minPoolSize workers and resolves once they are ready. */
+  #prestart(): Promise<void> {
     if (this.config.minPoolSize === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#startup = { resolve, reject };
@@ -512,7 +517,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * #onReady or #onStartFailed.
    */
   #spawn(replaces?: WorkerProcess): void {
-    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement }, this.config, this.service, {
+    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement, warmUp: this.#warmUp }, this.config, this.service, {
       spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
       lost: (w, call, error) => this.#onLost(w, call, error),
