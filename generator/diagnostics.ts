@@ -40,6 +40,8 @@ export const DiagnosticId = {
   ThisType: 'SG0016',
   /** A type name the TypeScript checker cannot resolve (a missing import or package). */
   Unresolved: 'SG0017',
+  /** A `@priority` tag that is not a finite number. */
+  BadPriority: 'SG0018',
 } as const;
 export type DiagnosticId = (typeof DiagnosticId)[keyof typeof DiagnosticId];
 

@@ -2,7 +2,9 @@
  * Hashes stamped into generated files. The file hash says which bytes the output came from; the
  * interface hash covers only what the wire depends on (method names and order, parameters,
  * types, optionality, results, per-method tags), so a comment edit keeps client and worker
- * compatible and a type change makes them refuse each other at the handshake.
+ * compatible and a type change makes them refuse each other at the handshake. `@priority` is
+ * left out: it orders only the parent's queue, and the worker never sees it, so a client and a
+ * worker that differ only in a priority work together.
  */
 import { createHash } from 'node:crypto';
 import type { MethodModel, ServiceModel, TypeModel } from './model.js';

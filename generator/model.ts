@@ -95,6 +95,8 @@ export interface MethodModel {
   readonly timeoutMs: number | undefined;
   /** From `@idempotent`. */
   readonly idempotent: boolean;
+  /** From `@priority n`: the default priority of the method's calls in the pool's queue. */
+  readonly priority: number | undefined;
 }
 
 /** A type import the generated client needs to repeat the interface's signatures verbatim. */

@@ -98,6 +98,11 @@ export function readMethod(
       `${memberName}: @timeout ${JSON.stringify(tags.badTimeout.text)} is not a duration`,
       'write a whole number of milliseconds with its unit: @timeout 250ms, @timeout 5s, @timeout 2m');
   }
+  if (tags.badPriority !== undefined) {
+    report(ctx, DiagnosticId.BadPriority, tags.badPriority, memberName,
+      `${memberName}: @priority ${JSON.stringify(tags.badPriority.text)} is not a finite number`,
+      'write a number, higher runs first (the default is 0): @priority 10, @priority -1, @priority 0.5');
+  }
   collectSignatureImports(ctx, memberName, signatureNodes, imports);
   if (result === undefined || ctx.diagnostics.filter((d) => d.severity === 'error').length > before) return undefined;
   const sf = member.getSourceFile();
@@ -111,6 +116,7 @@ export function readMethod(
     doc: tags.doc,
     timeoutMs: tags.timeoutMs,
     idempotent: tags.idempotent,
+    priority: tags.priority,
   };
 }
 

@@ -105,6 +105,7 @@ function codecView(service: ServiceModel, ctx: ViewContext, stamp: string): Code
       `result: ${v.result}`,
       ...(m.timeoutMs === undefined ? [] : [`timeoutMs: ${m.timeoutMs}`]),
       ...(m.idempotent ? ['idempotent: true'] : []),
+      ...(m.priority === undefined ? [] : [`priority: ${m.priority}`]),
     ];
     return `{ ${fields.join(', ')} }`;
   });

@@ -14,6 +14,13 @@ export interface CallOptions {
    * call fails with CallAbortedError.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Where the call waits when no worker is free: higher runs first, calls of one priority in
+   * order, and a waiting call gains one level per second waited, so a low priority is never
+   * starved (call-queue.ts). Any finite number. A retried @idempotent call goes before all.
+   * @default the method's `@priority` tag, else 0
+   */
+  readonly priority?: number | undefined;
 }
 
 /** What a call asks of its worker: to run a method, or to begin or end a lease (lease.ts). */
@@ -30,6 +37,8 @@ export class PendingCall {
   attempts = 0;
   /** Whether it is the circuit breaker's probe. */
   probe = false;
+  /** Its place in the queue (CallQueue): higher runs first. */
+  priority = 0;
   /** The worker running it, while one is. */
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
   /** The last worker it was sent to, for the breaker's account of a failure. */

@@ -43,15 +43,41 @@ export interface PoolConfig {
    * WorkerStartError instead of waiting. @default 2
    */
   maxConcurrentStarts?: number;
-  /** Workers started up front and kept alive. @default 1 */
+  /**
+   * Workers started up front and kept alive, idle or not. 0: create() starts none, and a pool
+   * idle for idleTimeoutMs holds no process (its next call waits for a start). @default 1
+   */
   minPoolSize?: number;
   /**
    * Idle workers kept ready beyond those running calls (within maxPoolSize), so that after a
-   * crash or a timeout the next call does not wait for a process to start. @default 1
+   * crash or a timeout the next call does not wait for a process to start. A pool that has had
+   * no call for idleTimeoutMs keeps none: it shrinks to minPoolSize. @default 1
    */
   spareWorkers?: number;
-  /** Most workers at once; calls beyond them wait in the FIFO queue. @default 5 */
+  /** Most workers at once; calls beyond them wait in the queue (by priority, then in order). @default 5 */
   maxPoolSize?: number;
+  /**
+   * A worker that has served no call for this long is stopped (workerExit reason 'idle'), down
+   * to minPoolSize; minPoolSize 0 lets a pool nobody calls hold no process at all. While calls
+   * come in, the pool keeps spareWorkers idle ones beyond those in use, so a spare standing
+   * behind busy workers is never stopped and restarted in a loop; once no call has come for this
+   * long and none runs, spares are not kept either. Checked on one timer per pool (a tenth of
+   * this), so a worker goes up to 10% later than this. `Infinity`: never. See docs/reliability.md.
+   * @default 60000 (1 min)
+   */
+  idleTimeoutMs?: number;
+  /**
+   * A method of the interface every new worker runs before it takes calls (to load a model,
+   * open a library, fill a cache): create() resolves once the first workers ran it, and
+   * replacements (for recycling, after a crash, spares) run it before they take a call. It is
+   * not a call: it counts toward neither processRecycleThreshold nor callsServed, and its
+   * deadline is the method's own timeout (its @timeout, else methodCallTimeoutMs). If it
+   * throws, crashes or times out, the worker failed to start (WorkerStartError, with the remote
+   * error), with the backoff of any failed start. A method the interface lacks, or `args` its
+   * validators refuse, is a ConfigurationError at create(), before any process starts.
+   * @default undefined (none)
+   */
+  warmUp?: WarmUpConfig;
   /** The Node.js binary that runs workers. @default process.execPath */
   workerExecutable?: string;
   /** Node.js options for workers, before the entry script (`--max-old-space-size=512`). @default [] */
@@ -150,6 +176,14 @@ export interface PoolConfig {
   leaseIdleTimeoutMs?: number;
 }
 
+/** See PoolConfig.warmUp. */
+export interface WarmUpConfig {
+  /** The name of a method of the interface. */
+  readonly method: string;
+  /** Its arguments, checked by its validators at create(). @default [] */
+  readonly args?: readonly unknown[];
+}
+
 export interface ResolvedConfig {
   readonly workerModule: string;
   readonly workerExport: string;
@@ -160,6 +194,9 @@ export interface ResolvedConfig {
   readonly minPoolSize: number;
   readonly maxPoolSize: number;
   readonly spareWorkers: number;
+  /** `Infinity`: never. */
+  readonly idleTimeoutMs: number;
+  readonly warmUp: { readonly method: string; readonly args: readonly unknown[] } | undefined;
   readonly workerExecutable: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -191,7 +228,7 @@ export interface ResolvedConfig {
 }
 
 const KNOWN_FIELDS = new Set<string>([
-  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'workerExecutable', 'execArgv', 'env', 'cwd',
+  'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'idleTimeoutMs', 'warmUp', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
@@ -293,6 +330,32 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
   const maxPoolSize = int('maxPoolSize', 5, 1, 1024);
   if (maxPoolSize < minPoolSize) bad('maxPoolSize', `is ${maxPoolSize}, below minPoolSize (${minPoolSize}); raise maxPoolSize or lower minPoolSize`);
 
+  const idleTimeoutMs = (): number => {
+    const value = raw['idleTimeoutMs'];
+    if (value === Infinity) return Infinity;
+    if (value === 0) {
+      bad('idleTimeoutMs', 'is 0, which would stop every worker the moment it is idle; use Infinity to keep idle workers for good');
+      return 60_000;
+    }
+    return int('idleTimeoutMs', 60_000, 1, MAX_TIMER_MS);
+  };
+  const warmUp = (): ResolvedConfig['warmUp'] => {
+    const value = raw['warmUp'];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      bad('warmUp', `expected { method, args? }, got ${describe(value)}`);
+      return undefined;
+    }
+    const v = value as Record<string, unknown>;
+    for (const key of Object.keys(v)) {
+      if (key !== 'method' && key !== 'args') bad(`warmUp.${key}`, 'unknown option; the options are method, args');
+    }
+    const { method, args } = v;
+    if (typeof method !== 'string' || method.length === 0) bad('warmUp.method', `expected the name of a method of the interface, got ${describe(method)}`);
+    if (args !== undefined && !Array.isArray(args)) bad('warmUp.args', `expected an array of the method's arguments, got ${describe(args)}`);
+    return { method: String(method), args: Array.isArray(args) ? [...(args as unknown[])] : [] };
+  };
+
   const execArgv = raw['execArgv'];
   if (execArgv !== undefined && (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string'))) {
     bad('execArgv', `expected an array of strings, got ${describe(execArgv)}`);
@@ -317,6 +380,8 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     minPoolSize,
     maxPoolSize,
     spareWorkers: int('spareWorkers', 1, 0, 1024),
+    idleTimeoutMs: idleTimeoutMs(),
+    warmUp: warmUp(),
     workerExecutable: str('workerExecutable', process.execPath),
     execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,

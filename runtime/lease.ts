@@ -29,6 +29,8 @@ export interface LeaseOptions {
   readonly idleTimeoutMs?: number | undefined;
   /** Overrides the pool's newInstancePerLease for this lease. */
   readonly newInstance?: boolean | undefined;
+  /** Where the acquisition waits among calls for a worker, as a call's priority. @default 0 */
+  readonly priority?: number | undefined;
 }
 
 /** What a lease needs of its pool. */

@@ -2,13 +2,15 @@
  * ProcessPool: workers and the rules that keep every call settled exactly once. It composes the
  * parts that each keep one rule:
  *
- * - CallQueue (call-queue.ts): calls waiting for a worker, oldest first; an aborted call leaves
+ * - CallQueue (call-queue.ts): calls waiting for a worker, highest priority first (waiting
+ *   raises a call's priority, so none starves), oldest first within one; an aborted call leaves
  *   it at once; a retried one goes back to the front.
  * - CircuitBreaker (circuit-breaker.ts): fails calls fast when most calls fail, never because a
  *   few inputs are poison.
  * - StartGovernor (start-governor.ts): workers that cannot start are retried with backoff, a
  *   few at a time, and calls fail fast while none can start.
  * - Recycler (recycler.ts): when a worker is retired (calls served, lifetime, resources).
+ * - IdleReaper (idle-reaper.ts): which workers that served no call for idleTimeoutMs are stopped.
  *
  * What stays here: prestarting minPoolSize workers and growing to maxPoolSize while calls wait,
  * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
@@ -32,9 +34,11 @@ import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from '.
 import type { ResourceSample } from './platform/resources.js';
 import type { LimitCrossed, RecycleReason } from './recycle-policy.js';
 import { PendingCall, type CallOptions } from './call.js';
-import { CallQueue } from './call-queue.js';
+import { CallQueue, callPriority } from './call-queue.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
+import { IdleReaper } from './idle-reaper.js';
+import { resolveWarmUp, type WarmUp } from './warm-up.js';
 import { StartGovernor } from './start-governor.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
@@ -142,12 +146,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #pipeHome: string | undefined;
   readonly #isolation: PoolIsolation;
   readonly #confinement: PoolConfinement | undefined;
+  readonly #warmUp: WarmUp | undefined;
   readonly #workers = new Set<WorkerProcess>();
   readonly #queue = new CallQueue();
   readonly #breaker: CircuitBreaker | undefined;
   readonly #starts: StartGovernor;
   readonly #recycler: Recycler;
   readonly #leases = new Set<Lease>();
+  readonly #idle: IdleReaper;
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
@@ -160,9 +166,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #demand = 0;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
-  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined) {
+  private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined, warmUp: WarmUp | undefined) {
     super();
     this.#confinement = confinement;
+    this.#warmUp = warmUp;
     this.service = service;
     this.config = config;
     this.#pipeHome = pipeHome;
@@ -177,11 +184,18 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
       },
     });
+    this.#idle = new IdleReaper(config, {
+      workers: () => this.#workers,
+      counts: countsTowardSize,
+      queued: () => this.#queue.length,
+      calls: () => this.#totals.calls,
+      retire: (worker, idleMs) => this.#retireIdle(worker, idleMs),
+    });
   }
 
   /**
-   * Creates a pool and resolves once `minPoolSize` workers are ready. Rejects with
-   * ConfigurationError for bad options and WorkerStartError when a worker cannot start.
+   * Creates a pool and resolves once `minPoolSize` workers are ready (warmed up, with `warmUp`).
+   * Rejects with ConfigurationError for bad options and WorkerStartError when a worker cannot start.
    */
   static async start(service: ServiceDescriptor, options: PoolConfig): Promise<ProcessPool> {
     if (!isMainThread) {
@@ -190,6 +204,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       throw new ConfigurationError([{ field: 'ProcessPool', problem: 'cannot be created on a worker thread; create the pool on the main thread and pass results to the thread' }]);
     }
     const config = resolveConfig(options);
+    const warmUp = resolveWarmUp(service, config.warmUp);
     let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
     resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv], env: await withCompileCache(resolved.env) };
     const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
@@ -209,9 +224,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       await isolation.close();
       throw error;
     }
-    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement);
+    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement, warmUp);
     try {
-      await pool.#warmUp();
+      await pool.#prestart();
     } catch (error) {
       await pool.close();
       throw error;
@@ -230,6 +245,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         return;
       }
       checkArguments(method, args);
+      const priority = callPriority(method, options);
       const signal = options?.signal;
       if (signal?.aborted) {
         reject(new CallAbortedError(method.name, false, signal.reason));
@@ -243,6 +259,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       this.#totals.calls++;
       const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
       call.probe = decision === 'probe';
+      call.priority = priority;
       this.#submit(call, signal);
     });
   }
@@ -259,6 +276,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         return;
       }
       const limits = this.#leaseOptions(options);
+      const priority = callPriority(LEASE_BEGIN, options);
       const signal = options?.signal;
       if (signal?.aborted) {
         reject(new CallAbortedError(LEASE_BEGIN.name, false, signal.reason));
@@ -277,6 +295,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         reject(error);
       }, this.#onSettled);
       begin.kind = 'lease-begin';
+      begin.priority = priority;
       begin.probe = decision === 'probe';
       // Waiting for a worker is bounded; once on one, beginning is bounded as a call is.
       const timer = setTimeout(() => {
@@ -407,10 +426,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   async #close(): Promise<void> {
     this.#state = 'draining';
     // Waiting leases are refused; held ones end once the calls made on them are done.
-    for (const call of this.#queue.drain()) {
-      if (call.kind === 'lease-begin') call.settle(new PoolClosedError(call.method.name, 'the pool is closing'));
-      else this.#queue.push(call);
-    }
+    for (const call of this.#queue.takeWhere((c) => c.kind === 'lease-begin')) call.settle(new PoolClosedError(call.method.name, 'the pool is closing'));
     for (const lease of this.#leases) void lease.close();
     if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined || w.lease !== undefined)) {
       await new Promise<void>((resolve) => { this.#drained = resolve; });
@@ -418,6 +434,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#state = 'closed';
     clearTimeout(this.#startTimer);
     this.#recycler.close();
+    this.#idle.close();
     await Promise.all([...this.#workers].map((w) => w.stop('shutdown')));
     // On Linux this lets go of the spawner, which exits a few milliseconds later when this was its
     // last pool (its workers and their trees are gone already). Not awaited: nothing holds the
@@ -435,7 +452,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     return undefined;
   }
 
-  /** Hands queued calls to idle workers, oldest call first. */
+  /** Hands queued calls to idle workers, in the queue's order. */
   #pump(): void {
     while (this.#queue.length > 0) {
       const worker = this.#idleWorker();
@@ -450,7 +467,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     let live = 0;
     let busy = 0;
     for (const w of this.#workers) {
-      if (w === except || (w.state !== 'starting' && w.state !== 'idle' && w.state !== 'busy' && w.state !== 'leased') || isStandby(w)) continue;
+      if (w === except || !countsTowardSize(w)) continue;
       live++;
       // A leased worker is as good as busy: it takes no call from the queue.
       if (w.state === 'busy' || w.state === 'leased') busy++;
@@ -461,7 +478,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   /**
    * Starts workers up to what is wanted, never past maxPoolSize: one per busy worker and per
    * queued call, plus spareWorkers idle ones ready to take the next call at once (so a crash or
-   * a timeout never makes the next caller wait for a process to start), and at least minPoolSize.
+   * a timeout never makes the next caller wait for a process to start; not once the pool has
+   * been quiet for idleTimeoutMs, see idle-reaper.ts), and at least minPoolSize.
    * The start governor says how many may start now; the rest follow as starts finish, or when a
    * failed start's backoff is over.
    */
@@ -471,7 +489,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const counts = this.#liveCount();
     const { busy } = counts;
     let { live } = counts;
-    const spare = this.#state === 'open' ? this.config.spareWorkers : 0;
+    const spare = this.#state === 'open' && (busy + this.#queue.length > 0 || !this.#idle.quiet()) ? this.config.spareWorkers : 0;
     const floor = this.#state === 'open' ? this.config.minPoolSize : 0;
     const wanted = Math.min(this.config.maxPoolSize, Math.max(floor, busy + this.#queue.length + spare, this.#state === 'open' ? this.#demand : 0));
     this.#demand = 0;
@@ -521,7 +539,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }, GROW_DELAY_MS);
   }
 
-  #warmUp(): Promise<void> {
+  /** create(): starts minPoolSize workers and resolves once they are ready. */
+  #prestart(): Promise<void> {
     if (this.config.minPoolSize === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#startup = { resolve, reject };
@@ -619,7 +638,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * #onReady or #onStartFailed.
    */
   #spawn(replaces?: WorkerProcess): void {
-    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement }, this.config, this.service, {
+    const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement, warmUp: this.#warmUp }, this.config, this.service, {
       spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
       lost: (w, call, error) => this.#onLost(w, call, error),
@@ -725,6 +744,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#growSoon();
   }
 
+  /** A worker served no call for idleTimeoutMs and the pool does not need it (idle-reaper.ts). */
+  #retireIdle(worker: WorkerProcess, idleMs: number): void {
+    if (this.#state !== 'open' || worker.state !== 'idle') return;
+    this.config.logger.info(`stopping ${worker.label}: it served no call for ${idleMs} ms (idleTimeoutMs ${this.config.idleTimeoutMs})`, { workerId: worker.workerId, pid: worker.pid });
+    void worker.stop('idle');
+  }
+
   #recycle(worker: WorkerProcess, reason: RecycleReason, trigger?: LimitCrossed): void {
     if (!inService(worker) || worker.due !== undefined) return;
     if (worker.lease !== undefined) {
@@ -793,6 +819,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#drained = undefined;
     done();
   }
+}
+
+/** Whether a worker counts toward the pool's size: starting or serving, not on its way out, not on standby. */
+function countsTowardSize(worker: WorkerProcess): boolean {
+  return (worker.state === 'starting' || worker.state === 'idle' || worker.state === 'busy' || worker.state === 'leased') && !isStandby(worker);
 }
 
 /** Whether a worker serves calls (or would, when idle): not starting, not on its way out. */

@@ -24,6 +24,8 @@ export interface MethodDescriptor {
   readonly timeoutMs?: number | undefined;
   /** From `@idempotent`: the runtime may retry it on a fresh worker after a crash. */
   readonly idempotent?: boolean | undefined;
+  /** From `@priority n`: the method's calls wait in the queue at this priority unless a call says otherwise. */
+  readonly priority?: number | undefined;
 }
 
 export interface ServiceDescriptor {

@@ -22,11 +22,13 @@ import type { PoolConfinement } from './confine/index.js';
 import { isConfinement } from './confine/report.js';
 import { shortfall } from './confine/shortfall.js';
 import { lackingFromOutside } from './confine/seen-from-outside.js';
+import type { WarmUp } from './warm-up.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
  * worker takes a call from the pool; a leased one (idle → leased ⇄ busy → idle) takes only its
- * lease's calls; a retiring one counts no longer toward the pool's size.
+ * lease's calls; a retiring one counts no longer toward the pool's size. With a warm-up, a
+ * worker runs it while still starting, after its ready: it is idle once the warm-up returned.
  */
 export type WorkerState = 'starting' | 'idle' | 'leased' | 'busy' | 'retiring' | 'stopping' | 'exited';
 
@@ -37,7 +39,7 @@ export interface WorkerLease {
 }
 
 /** Why a worker's process ended. */
-export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'shutdown' | 'start-failed' | 'cancelled';
+export type ExitReason = 'crash' | 'timeout' | 'protocol' | 'recycle' | 'idle' | 'shutdown' | 'start-failed' | 'cancelled';
 
 export interface ExitInfo {
   readonly reason: ExitReason;
@@ -129,15 +131,19 @@ export class WorkerProcess implements WorkerRef {
   readonly #unproven = new Set<Socket>();
   readonly #isolation: PoolIsolation;
   readonly #confinement: PoolConfinement | undefined;
+  readonly #warmUp: WarmUp | undefined;
+  /** The warm-up's call id while it runs. */
+  #warmUpId: number | undefined;
   /** When it became ready (Date.now()). */
   #readyAt: number | undefined;
   /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
   #adopted: Promise<void> = Promise.resolve();
 
-  constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation; confinement?: PoolConfinement | undefined }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
+  constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation; confinement?: PoolConfinement | undefined; warmUp?: WarmUp | undefined }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
     this.#isolation = home.isolation;
     this.#confinement = home.confinement;
+    this.#warmUp = home.warmUp;
     this.limits = jitteredLimits(config);
     this.#config = config;
     this.#service = service;
@@ -160,9 +166,9 @@ export class WorkerProcess implements WorkerRef {
     return this.#current;
   }
 
-  /** Whether the pool stopped it on purpose (shutdown, recycling): its end is no failure. */
+  /** Whether the pool stopped it on purpose (shutdown, recycling, idle): its end is no failure. */
   get stopRequested(): boolean {
-    return this.#killReason === 'shutdown' || this.#killReason === 'recycle';
+    return this.#killReason === 'shutdown' || this.#killReason === 'recycle' || this.#killReason === 'idle';
   }
 
   /** How the process ended, once it has. */
@@ -248,7 +254,7 @@ export class WorkerProcess implements WorkerRef {
   }
 
   /** Asks the worker to exit after its current call; SIGTERM, then SIGKILL, if it takes too long. */
-  stop(reason: 'recycle' | 'shutdown'): Promise<ExitInfo> {
+  stop(reason: 'recycle' | 'idle' | 'shutdown'): Promise<ExitInfo> {
     if (this.state === 'exited') return this.#exited;
     if (this.state === 'stopping') return this.#exited;
     this.state = 'stopping';
@@ -451,14 +457,12 @@ export class WorkerProcess implements WorkerRef {
       case Kind.Ready:
         // Killed while starting (a start timeout): its ready comes too late to matter.
         if (this.state === 'stopping') return;
-        if (this.state !== 'starting' || this.#settleStart === undefined) {
+        if (this.state !== 'starting' || this.#settleStart === undefined || this.#warmUpId !== undefined) {
           this.#onViolation('a second ready message');
           return;
         }
-        this.state = 'idle';
-        this.#readyAt = Date.now();
-        this.#channel!.socket.unref();
-        this.#settleStart(undefined);
+        if (this.#warmUp !== undefined) this.#runWarmUp(this.#warmUp);
+        else this.#becomeReady();
         return;
       case Kind.StartFailed: {
         const data = message[1];
@@ -474,7 +478,64 @@ export class WorkerProcess implements WorkerRef {
     }
   }
 
-  #onReply(id: unknown, error: { name: string; message: string } | undefined, value: unknown): void {
+  #becomeReady(): void {
+    this.state = 'idle';
+    this.#readyAt = Date.now();
+    this.#channel!.socket.unref();
+    this.#settleStart!(undefined);
+  }
+
+  /**
+   * Sends the warm-up as a call; the worker stays starting until it returns. Its deadline is the
+   * method's timeout, on the start timer (so its end, however it comes, clears it). Not counted
+   * in callsServed.
+   */
+  #runWarmUp(warmUp: WarmUp): void {
+    const id = ++this.#currentId;
+    this.#warmUpId = id;
+    const { method } = warmUp;
+    const timeoutMs = method.timeoutMs ?? this.#config.methodCallTimeoutMs;
+    clearTimeout(this.#startTimer);
+    this.#startTimer = setTimeout(() => {
+      this.#failStart(`${this.label}'s warm-up "${method.name}" did not return within ${timeoutMs} ms (${method.timeoutMs === undefined ? 'methodCallTimeoutMs' : 'its @timeout'}); it was killed`);
+      this.#kill('start-failed');
+    }, timeoutMs);
+    try {
+      this.#channel!.send([Kind.Call, id, method.id, warmUp.args]);
+    } catch (error) {
+      this.#failStart(`the warmUp arguments of "${method.name}" could not be encoded: ${(error as Error).message}`, error);
+      this.#kill('start-failed');
+    }
+  }
+
+  #onWarmUpReply(error: RemoteErrorData | undefined, value: unknown): void {
+    this.#warmUpId = undefined;
+    // Stopped while warming up (close(), a start timeout): nothing is waiting for it.
+    if (this.state !== 'starting' || this.#settleStart === undefined) return;
+    const method = this.#warmUp!.method;
+    let failure: Error | undefined;
+    if (error !== undefined) failure = new RemoteError(method.name, error);
+    else {
+      try {
+        checkResult(method, value);
+      } catch (invalid) {
+        failure = invalid as Error;
+      }
+    }
+    if (failure === undefined) {
+      this.#becomeReady();
+      return;
+    }
+    const why = failure.message.replace(/^\[process-sandbox\] /, '');
+    this.#failStart(`${this.label} could not start: its warm-up ${error !== undefined ? why : `"${method.name}" returned what its interface refuses (${why})`}`, failure, error);
+    this.#kill('start-failed');
+  }
+
+  #onReply(id: unknown, error: RemoteErrorData | undefined, value: unknown): void {
+    if (id === this.#warmUpId && id !== undefined) {
+      this.#onWarmUpReply(error, value);
+      return;
+    }
     const call = this.#current;
     if (call === undefined || id !== this.#currentId) {
       this.#onViolation(`a reply to call ${String(id)}, which is not the call it was given`);
@@ -599,7 +660,8 @@ export class WorkerProcess implements WorkerRef {
       this.#failStart(this.#startFailure.message, undefined, this.#startFailure.remote);
     } else if (this.#settleStart !== undefined) {
       const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${exitCode}`;
-      this.#failStart(`${this.label} ${how} before it was ready${why === undefined ? '' : `: ${why}`}`);
+      const warming = this.#warmUpId === undefined ? '' : ` (while running its warm-up "${this.#warmUp!.method.name}")`;
+      this.#failStart(`${this.label} ${how} before it was ready${warming}${why === undefined ? '' : `: ${why}`}`);
     }
     const call = this.#current;
     if (call !== undefined) {

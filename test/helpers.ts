@@ -12,6 +12,7 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 export const paths = {
   testService: here('./.generated/js/workers/test-service.js'),
   leases: here('./.generated/js/workers/leases.js'),
+  elastic: here('./.generated/js/workers/elastic.js'),
   broken: here('./.generated/js/workers/broken.js'),
   throwsAtImport: here('./.generated/js/workers/throws-at-import.js'),
   unreliableStart: here('./.generated/js/workers/unreliable-start.js'),

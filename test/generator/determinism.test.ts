@@ -48,5 +48,7 @@ describe('determinism', () => {
     expect(await hashOf(BASE.replace('): boolean', '): string'))).not.toBe(base);
     expect(await hashOf(BASE.replace('Saves an item.', 'Saves an item.\n   * @timeout 5s'))).not.toBe(base);
     expect(await hashOf(BASE.replace('Saves an item.', 'Saves an item.\n   * @idempotent'))).not.toBe(base);
+    // A priority orders only the parent's queue: the worker never sees it.
+    expect(await hashOf(BASE.replace('Saves an item.', 'Saves an item.\n   * @priority 5'))).toBe(base);
   });
 });

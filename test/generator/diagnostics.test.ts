@@ -115,6 +115,15 @@ describe('diagnostics', () => {
     expect(d.message).toContain('"soon"');
   });
 
+  it('SG0018: a @priority that is not a finite number', async () => {
+    for (const value of ['high', '1e400', '', '+-1']) {
+      const src = `export interface IService {\n  /** @idempotent\n   * @priority ${value} */\n  urgent(): void;\n}\n`;
+      const d = await expectOne(src, DiagnosticId.BadPriority, locate(src, '@priority'), 'IService.urgent');
+      expect(d.message).toContain(`@priority ${JSON.stringify(value)}`);
+      expect(d.fix).toContain('@priority 10');
+    }
+  });
+
   it('SG0011: no service interface, or not the one named', async () => {
     await expectOne('export interface Point { x: number }\n', DiagnosticId.NoInterface, 'IService.ts:1:1', undefined);
     const d = await expectOne('export interface IA { a(): void }\n', DiagnosticId.NoInterface, 'IService.ts:1:1', undefined, 'IB');

@@ -101,13 +101,13 @@ describe('generated validators', () => {
   });
 
   it('carries the tags and arity in the descriptors', () => {
-    expect((draw as Methods).map((m) => [m.name, m.required, m.timeoutMs, m.idempotent])).toEqual([
-      ['draw', 1, 5000, undefined],
-      ['measure', 2, undefined, true],
-      ['mode', 1, undefined, undefined],
-      ['ping', 0, 250, true],
-      ['legacy-name', 0, undefined, undefined],
-      ['pick', 1, undefined, undefined],
+    expect((draw as Methods).map((m) => [m.name, m.required, m.timeoutMs, m.idempotent, m.priority])).toEqual([
+      ['draw', 1, 5000, undefined, undefined],
+      ['measure', 2, undefined, true, 2.5],
+      ['mode', 1, undefined, undefined, undefined],
+      ['ping', 0, 250, true, -1],
+      ['legacy-name', 0, undefined, undefined, undefined],
+      ['pick', 1, undefined, undefined, undefined],
     ]);
     expect(ICalculatorService.interfaceHash).toMatch(/^[0-9a-f]{16}$/);
   });

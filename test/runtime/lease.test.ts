@@ -70,6 +70,19 @@ describe('a lease holds one worker for a sequence of calls', () => {
     expect(order).toEqual(['sleep', 'lease', 'after']);
   });
 
+  it('an acquisition waits at its priority, as a call does', async () => {
+    const c = await leasesClient({ minPoolSize: 1, maxPoolSize: 1 });
+    const order: string[] = [];
+    const busy = c.sleep(200);
+    const low = c.whoAmI().then(() => order.push('call'));
+    const leased = c.lease({ priority: 5 }).then((l) => { order.push('lease'); return l; });
+    const lease = await leased;
+    await lease.release();
+    await Promise.all([busy, low]);
+    expect(order).toEqual(['lease', 'call']);
+    await expect(c.lease({ priority: Number.NaN })).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
   it('an acquisition gives up when its signal aborts, or after timeoutMs, and leaves the queue', async () => {
     const c = await leasesClient({ minPoolSize: 1, maxPoolSize: 1 });
     const held = await c.lease();
