@@ -490,7 +490,8 @@ export class WorkerProcess implements WorkerRef {
   #onDeadlineTimer(): void {
     this.#deadlineTimer = undefined;
     const call = this.#current;
-    if (call === undefined || this.state !== 'busy') return;
+    // A retiring worker's last call has its deadline too: else a hung one would keep it forever.
+    if (call === undefined || (this.state !== 'busy' && this.state !== 'retiring')) return;
     const now = performance.now();
     if (now < this.#deadline) {
       this.#armDeadline(now);
