@@ -34,6 +34,7 @@ import { CallQueue } from './call-queue.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 import { Recycler } from './recycler.js';
 import { StartGovernor } from './start-governor.js';
+import { RemoteStream, type StreamHost } from './stream.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
 import { withCompileCache } from './compile-cache.js';
@@ -97,8 +98,10 @@ export interface PoolStats {
   readonly workers: readonly WorkerStats[];
   /** Calls waiting for a worker. */
   readonly queued: number;
-  /** Calls running on a worker. */
+  /** Calls running on a worker (streams included). */
   readonly running: number;
+  /** Items of running streams that arrived and wait for their consumers: at most streamHighWaterMark per stream. */
+  readonly bufferedItems: number;
   /** The call breaker: closed is normal. */
   readonly circuit: BreakerState;
   /** What the breaker counts now: calls that reached a worker within its window, and how many failed. */
@@ -133,6 +136,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #breaker: CircuitBreaker | undefined;
   readonly #starts: StartGovernor;
   readonly #recycler: Recycler;
+  /** Streams admitted whose call has not settled yet, queued or running: close() may have to end them. */
+  readonly #streams = new Set<PendingCall>();
+  readonly #streamHost: StreamHost;
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
@@ -162,6 +168,20 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         this.emit('health', { workerId: worker.workerId, pid: worker.pid, ...sample, callCount: worker.callsServed, heapUsedBytes: worker.lastHealth?.heapUsedBytes ?? null });
       },
     });
+    this.#streamHost = {
+      highWaterMark: config.streamHighWaterMark,
+      stopGraceMs: config.shutdownGraceMs,
+      settled: this.#onSettled,
+      submit: (call) => {
+        this.#streams.add(call);
+        this.#admit(call, undefined);
+      },
+      withdraw: (call) => {
+        this.#queue.remove(call);
+        this.#checkDrained();
+      },
+      aborted: () => { this.#totals.aborted++; },
+    };
   }
 
   /**
@@ -210,49 +230,68 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#state !== 'open') {
-        reject(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
-        return;
-      }
-      checkArguments(method, args);
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        reject(new CallAbortedError(method.name, false, signal.reason));
-        return;
-      }
-      const decision = this.#breaker?.decide() ?? 'pass';
-      if (decision === 'reject') {
-        reject(this.#circuitOpenError(method.name));
-        return;
-      }
-      this.#totals.calls++;
-      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
-      call.probe = decision === 'probe';
-      const cannotStart = this.#cannotStart(method.name);
-      if (cannotStart !== undefined) {
-        call.settle(cannotStart);
-        return;
-      }
-      if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
-      const worker = this.#idleWorker();
-      if (worker !== undefined) {
-        worker.run(call);
-        // Keep a spare ready behind the worker that just became busy, where the pool has room for one
-        // (at maxPoolSize this would schedule a #grow for nothing on every call).
-        if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) {
-          const { live } = this.#liveCount();
-          // Counted now: by the time #grow runs, this call may be done, and its worker idle again.
-          if (live < this.config.maxPoolSize) this.#growSoon(live + 1);
-        }
-        return;
-      }
-      if (this.#queue.length >= this.config.maxQueueLength) {
-        call.settle(new QueueFullError(method.name, this.config.maxQueueLength));
-        return;
-      }
-      this.#queue.push(call);
-      this.#grow();
+      this.#admit(new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled), options?.signal);
     });
+  }
+
+  /**
+   * Runs one call of a method that streams its result (`stream: true`): the worker sends items as
+   * the implementation yields them, at most streamHighWaterMark ahead of the consumer, and each
+   * is validated as it arrives. The call starts at the first next(); `break` (return()) or the
+   * signal stops the implementation's iterator in the worker, which then serves on. Generated
+   * clients call this (runtime/stream.ts).
+   */
+  stream<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): AsyncIterable<T> {
+    return new RemoteStream<T>(method, args, options?.signal, this.#streamHost);
+  }
+
+  /**
+   * Takes a call (or a stream's) in: runs it on an idle worker or queues it, or settles it at once
+   * (pool closed, aborted, breaker open, no worker can start, queue full). Throws ValidationError
+   * for bad arguments.
+   */
+  #admit(call: PendingCall, signal: AbortSignal | undefined): void {
+    const { method } = call;
+    if (this.#state !== 'open') {
+      call.settle(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
+      return;
+    }
+    checkArguments(method, call.args);
+    if (signal?.aborted) {
+      call.settle(new CallAbortedError(method.name, false, signal.reason));
+      return;
+    }
+    const decision = this.#breaker?.decide() ?? 'pass';
+    if (decision === 'reject') {
+      call.settle(this.#circuitOpenError(method.name));
+      return;
+    }
+    this.#totals.calls++;
+    call.probe = decision === 'probe';
+    const cannotStart = this.#cannotStart(method.name);
+    if (cannotStart !== undefined) {
+      call.settle(cannotStart);
+      return;
+    }
+    if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
+    const worker = this.#idleWorker();
+    if (worker !== undefined) {
+      worker.run(call);
+      // Keep a spare ready behind the worker that just became busy, where the pool has room for one
+      // (at maxPoolSize this would schedule a #grow for nothing on every call).
+      if (this.config.spareWorkers > 0 && this.#idleWorker() === undefined) {
+        const { live } = this.#liveCount();
+        // Counted now: by the time #grow runs, this call may be done, and its worker idle again.
+        if (live < this.config.maxPoolSize) this.#growSoon(live + 1);
+      }
+      return;
+    }
+    if (this.#queue.length >= this.config.maxQueueLength) {
+      call.settle(new QueueFullError(method.name, this.config.maxQueueLength));
+      return;
+    }
+    this.#queue.push(call);
+    this.#grow();
   }
 
   /** A snapshot of every worker and the queue. */
@@ -260,12 +299,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const now = Date.now();
     const workers: WorkerStats[] = [];
     let running = 0;
+    let bufferedItems = 0;
+    for (const call of this.#streams) bufferedItems += call.stream!.buffered;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
       workers.push({ workerId: w.workerId, pid: w.pid, state: w.state, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
-      workers, queued: this.#queue.length, running,
+      workers, queued: this.#queue.length, running, bufferedItems,
       circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
       totals: { ...this.#totals },
       confinement: this.confinement,
@@ -283,7 +324,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /**
    * Stops taking calls, lets queued and running calls finish, then stops every worker (shutdown
-   * message, SIGTERM after shutdownGraceMs, SIGKILL after another). Idempotent.
+   * message, SIGTERM after shutdownGraceMs, SIGKILL after another). Streams get shutdownGraceMs
+   * to be read to their end; those still running then are stopped, and their consumers get the
+   * items that arrived, then PoolClosedError. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -297,7 +340,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   async #close(): Promise<void> {
     this.#state = 'draining';
     if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined)) {
+      // A consumer that stopped reading (without return()) would hold close() forever: a stream
+      // has shutdownGraceMs, as a stopping worker does, and is then ended (docs/streams.md).
+      const cutoff = this.#streams.size === 0 ? undefined : setTimeout(() => this.#endStreams(), this.config.shutdownGraceMs);
       await new Promise<void>((resolve) => { this.#drained = resolve; });
+      clearTimeout(cutoff);
     }
     this.#state = 'closed';
     clearTimeout(this.#startTimer);
@@ -308,6 +355,16 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     // event loop open for it, and an application whose last act is close() must still exit.
     void Promise.resolve(this.#isolation.close()).catch(() => {});
     await platform.removePipeHome(this.#pipeHome);
+  }
+
+  /** close() has waited shutdownGraceMs: streams still running are stopped, and those still queued never start. */
+  #endStreams(): void {
+    const grace = this.config.shutdownGraceMs;
+    for (const call of [...this.#streams]) {
+      call.stream!.cut(call.runningOn === undefined
+        ? new PoolClosedError(call.method.name, `the pool closed, and no worker took the stream within shutdownGraceMs (${grace} ms)`)
+        : new PoolClosedError(call.method.name, `the pool closed, and the stream was not read to its end within shutdownGraceMs (${grace} ms); the items that had arrived were delivered`, true));
+    }
   }
 
   // ---- scheduling -----------------------------------------------------------------------------
@@ -431,6 +488,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * workers it crashed.
    */
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
+    if (call.stream !== undefined) this.#streams.delete(call);
     const breaker = this.#breaker;
     if (breaker === undefined) return;
     const reachedWorker = call.attempts > 0;
@@ -472,7 +530,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
   #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
-    const idempotent = call.method.idempotent === true;
+    // A stream is tried again only before its first item: after it, another run would repeat items.
+    const idempotent = call.method.idempotent === true && (call.stream === undefined || call.stream.received === 0);
     const mayRetry = idempotent && call.attempts <= this.config.maxRetries
       && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
     if (!mayRetry) {

@@ -15,6 +15,7 @@ const out = join(root, 'test/.generated');
 export const services = [
   { input: 'test/services/ITestService.ts', out: 'test/.generated/services' },
   { input: 'test/services/IConfined.ts', out: 'test/.generated/services' },
+  { input: 'test/services/IStreams.ts', out: 'test/.generated/services' },
   { input: 'test/services/versions/v1/IVersioned.ts', out: 'test/.generated/versions/v1' },
   { input: 'test/services/versions/v2/IVersioned.ts', out: 'test/.generated/versions/v2' },
 ];
