@@ -33,6 +33,8 @@ function canonicalMethod(m: MethodModel): unknown {
     result: canonicalType(m.result),
     timeoutMs: m.timeoutMs ?? null,
     idempotent: m.idempotent,
+    // Only when set, so the hashes of interfaces without streams stay what they were.
+    ...(m.stream ? { stream: true } : {}),
   };
 }
 

@@ -85,10 +85,15 @@ export interface MethodModel {
   /** 1-based line of the method's name, for `@see IFoo.ts:line` back-links. */
   readonly line: number;
   readonly params: readonly ParameterModel[];
-  /** The awaited return type (`Promise<T>` unwrapped). */
+  /** The awaited return type (`Promise<T>` unwrapped); for a stream, the type of each item. */
   readonly result: TypeModel;
-  /** The awaited return type as written in the source. */
+  /** The awaited return type (for a stream, the item type) as written in the source. */
   readonly resultText: string;
+  /**
+   * It returns `AsyncIterable<T>`, `AsyncIterableIterator<T>` or `AsyncGenerator<T>` (the global
+   * ones): the client returns `AsyncIterable<T>` and the worker sends the items as they come.
+   */
+  readonly stream: boolean;
   /** The JSDoc blocks' inner text (tags included), or undefined when there is none. */
   readonly doc: string | undefined;
   /** From `@timeout 5s`. */

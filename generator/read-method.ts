@@ -1,12 +1,13 @@
 /**
- * One method signature → MethodModel: parameters, result (`Promise<T>` unwrapped), JSDoc tags,
- * and the refusals that are about the method itself (reserved names, generics).
+ * One method signature → MethodModel: parameters, result (`Promise<T>` unwrapped, or the items of
+ * a stream: `AsyncIterable<T>`), JSDoc tags, and the refusals that are about the method itself
+ * (reserved names, generics).
  */
 import { basename } from 'node:path';
 import { ts } from 'ts-morph';
 import { DiagnosticId } from './diagnostics.js';
 import type { MethodModel, ParameterModel, SignatureImport, TypeModel } from './model.js';
-import { fail, readType, report, type ReadContext, type Where } from './read-type.js';
+import { fail, isStreamType, readType, report, STREAM_TYPES, type ReadContext, type Where } from './read-type.js';
 import { collectSignatureImports } from './signature-imports.js';
 import { readTags } from './tags.js';
 import { oneLineTypeText } from './type-text.js';
@@ -78,12 +79,24 @@ export function readMethod(
   const returnNode = member.type;
   let result: TypeModel | undefined;
   let resultText = '';
-  if (returnNode === undefined) {
+  const streamArgs = returnNode === undefined ? undefined : streamTypeArguments(ctx, returnNode);
+  if (returnNode !== undefined && streamArgs !== undefined) {
+    const item = readStreamItem(ctx, memberName, name, returnNode, streamArgs);
+    if (item !== undefined) {
+      result = item.type;
+      resultText = oneLineTypeText(item.node);
+      signatureNodes.push(item.node);
+    }
+  } else if (returnNode === undefined) {
     fail(ctx, DiagnosticId.NotSupportedYet, { member: memberName, label: 'the result', path: 'result', node: nameNode },
       'has no type annotation', `declare it: ${name}(…): Promise<void>`);
   } else if (containsThisType(returnNode)) {
     fail(ctx, DiagnosticId.ThisType, { member: memberName, label: 'the result', path: 'result', node: returnNode },
       'uses the this type, which names no type the other process could check', 'name the interface instead of this');
+  } else if (isStreamType(ctx.checker.getTypeFromTypeNode(returnNode))) {
+    fail(ctx, DiagnosticId.NotSupportedYet, { member: memberName, label: 'the result', path: 'result', node: returnNode },
+      `names a stream through ${returnNode.getText()}; the generated client repeats the item type, which it can only take from the signature`,
+      `write the stream type in the signature: ${name}(…): AsyncIterable<Item>`);
   } else {
     result = readType(ctx, ctx.checker.getTypeFromTypeNode(returnNode),
       { member: memberName, label: 'the result', path: 'result', node: returnNode }, 'result');
@@ -117,7 +130,39 @@ export function readMethod(
     timeoutMs: tags.timeoutMs,
     idempotent: tags.idempotent,
     priority: tags.priority,
+    stream: streamArgs !== undefined,
   };
+}
+
+/** `AsyncIterable<…>`, `AsyncIterableIterator<…>`, `AsyncGenerator<…>` (the global ones, as written) → their type arguments. */
+function streamTypeArguments(ctx: ReadContext, node: ts.TypeNode): readonly ts.TypeNode[] | undefined {
+  if (ts.isParenthesizedTypeNode(node)) return streamTypeArguments(ctx, node.type);
+  if (!ts.isTypeReferenceNode(node) || !ts.isIdentifier(node.typeName) || !STREAM_TYPES.includes(node.typeName.text)) return undefined;
+  const declaration = ctx.checker.getSymbolAtLocation(node.typeName)?.declarations?.[0];
+  if (declaration !== undefined && !declaration.getSourceFile().isDeclarationFile) return undefined;
+  return node.typeArguments ?? [];
+}
+
+/** What values a stream's generator may be declared to return or take back: none that matter, since neither is sent. */
+const NOTHING = ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never;
+
+/** The item type of a stream result: each item is checked and sent as a value. */
+function readStreamItem(
+  ctx: ReadContext, memberName: string, name: string, node: ts.TypeNode, args: readonly ts.TypeNode[],
+): { type: TypeModel; node: ts.TypeNode } | undefined {
+  const where: Where = { member: memberName, label: 'the result', path: 'item', node };
+  const [itemNode, ...rest] = args;
+  if (itemNode === undefined) {
+    return fail(ctx, DiagnosticId.NotSupportedYet, where, 'is a stream without an item type', `declare it: ${name}(…): AsyncIterable<Item>`);
+  }
+  const extra = rest.find((n) => (ctx.checker.getTypeFromTypeNode(n).flags & NOTHING) === 0);
+  if (extra !== undefined) {
+    return fail(ctx, DiagnosticId.NotSupportedYet, { ...where, node: extra },
+      `declares ${extra.getText()} as what its stream returns when done or takes back from next(); neither crosses the process boundary`,
+      `declare only the items (AsyncGenerator<${itemNode.getText()}>), and send what the end would return as a last item or from another method`);
+  }
+  const type = readType(ctx, ctx.checker.getTypeFromTypeNode(itemNode), { member: memberName, label: 'the items', path: 'item', node: itemNode });
+  return type === undefined ? undefined : { type, node: itemNode };
 }
 
 function containsThisType(node: ts.Node): boolean {

@@ -39,6 +39,12 @@ export interface Where {
 /** Where a type may appear: `void` only as a result, `Promise<T>` only around one. */
 export type Position = 'value' | 'result' | 'awaited-result';
 
+/** The global async iterables a method's whole result may be, to stream its items (read-method.ts). */
+export const STREAM_TYPES: readonly string[] = ['AsyncIterable', 'AsyncIterableIterator', 'AsyncGenerator'];
+
+/** Synchronous iterables, refused as a result with a pointer to streams. */
+const SYNC_ITERABLES: readonly string[] = ['Iterable', 'IterableIterator', 'Iterator', 'Generator'];
+
 /** Named types nested deeper than this are a generic type that expands forever (`T<T<T<…>>>`). */
 const MAX_NAMED_DEPTH = 64;
 
@@ -55,8 +61,10 @@ const REFUSED_BUILTINS: Record<string, string> = {
   Function: 'pass data instead: the function would run in the other process, where nothing can call it back',
   URL: 'send the URL as a string (url.href)',
   Iterator: 'send an array',
+  Iterable: 'send an array',
+  IterableIterator: 'send an array',
   Generator: 'send an array',
-  AsyncGenerator: 'send an array',
+  AsyncIterator: 'send an array, or make this a method of its own that returns AsyncIterable<T>',
   ReadableStream: 'send the bytes as a Buffer or Uint8Array',
   Blob: 'send the bytes as a Buffer or Uint8Array',
 };
@@ -180,6 +188,7 @@ function writtenOrder(ctx: ReadContext, type: ts.UnionType, node: ts.Node): read
 function object(ctx: ReadContext, type: ts.Type, where: Where, position: Position, depth: number): TypeModel | undefined {
   const { checker } = ctx;
   const symbolName = targetSymbol(type)?.name;
+  if (isStreamType(type)) return streamElsewhere(ctx, where, position);
   if (isBuiltin(type) && symbolName !== undefined) return builtin(ctx, type, symbolName, where, position, depth);
   if (checker.isTupleType(type)) return tuple(ctx, type as ts.TypeReference, where, depth);
   if (checker.isArrayType(type)) {
@@ -313,6 +322,10 @@ function builtin(ctx: ReadContext, type: ts.Type, name: string, where: Where, po
     case 'Symbol':
       return symbol(ctx, where);
   }
+  if (SYNC_ITERABLES.includes(name) && position !== 'value') {
+    return fail(ctx, DiagnosticId.NotSupportedYet, where, `is a synchronous ${name}; a worker streams items only from an async iterable`,
+      'return AsyncIterable<T> to stream the items (implemented as an async generator, async *m() { yield … }), or T[] to send them at once');
+  }
   const fix = REFUSED_BUILTINS[name];
   return fail(ctx, DiagnosticId.NotSupportedYet, where, `has type ${name}, which cannot cross a process boundary exactly`,
     fix ?? 'send the data it holds, as an interface of plain properties');
@@ -409,6 +422,27 @@ function targetSymbol(type: ts.Type): ts.Symbol | undefined {
 
 function declarationOf(type: ts.Type): ts.Declaration | undefined {
   return type.aliasSymbol?.declarations?.[0] ?? type.getSymbol()?.declarations?.[0];
+}
+
+/**
+ * An AsyncIterable, AsyncIterableIterator or AsyncGenerator of the global lib, named directly or
+ * through an alias: a method's whole result, written as such, streams (read-method.ts).
+ */
+export function isStreamType(type: ts.Type): boolean {
+  const symbol = targetSymbol(type);
+  if (symbol === undefined || !STREAM_TYPES.includes(symbol.name) || !(symbol.flags & ts.SymbolFlags.Interface)) return false;
+  const declarations = symbol.declarations ?? [];
+  return declarations.length > 0 && declarations.every((d) => d.getSourceFile().isDeclarationFile && /\/node_modules\//.test(d.getSourceFile().fileName) && isGlobalScope(d));
+}
+
+/** A stream anywhere but as a method's whole result, written out. */
+function streamElsewhere(ctx: ReadContext, where: Where, position: Position): undefined {
+  if (position === 'awaited-result') {
+    return fail(ctx, DiagnosticId.NotSupportedYet, where, 'is a Promise of a stream; a stream is returned as it is',
+      'return AsyncIterable<T> itself: an async generator may await before its first yield (async *m() { await …; yield … })');
+  }
+  return fail(ctx, DiagnosticId.NotSupportedYet, where, 'is a stream (an async iterable), which only a method\'s whole result may be',
+    'send an array, or make this a method of its own that returns AsyncIterable<T>');
 }
 
 /**

@@ -49,7 +49,9 @@ export function buildValidators(service: ServiceModel): ServiceValidators {
     return {
       args: m.params.map((p) => builder.functionFor(p.optional ? withUndefined(p.type) : p.type,
         hint(`arg_${nameFragment(m.name)}_${nameFragment(p.name)}`, p.name))),
-      result: builder.functionFor(m.result, hint(`result_${nameFragment(m.name)}`, 'result')),
+      result: m.stream
+        ? builder.functionFor(m.result, hint(`item_${nameFragment(m.name)}`, 'item'))
+        : builder.functionFor(m.result, hint(`result_${nameFragment(m.name)}`, 'result')),
     };
   });
   return { functions: builder.output(), methods, runtime: [...builder.uses].sort() };

@@ -106,6 +106,7 @@ function codecView(service: ServiceModel, ctx: ViewContext, stamp: string): Code
       ...(m.timeoutMs === undefined ? [] : [`timeoutMs: ${m.timeoutMs}`]),
       ...(m.idempotent ? ['idempotent: true'] : []),
       ...(m.priority === undefined ? [] : [`priority: ${m.priority}`]),
+      ...(m.stream ? ['stream: true'] : []),
     ];
     return `{ ${fields.join(', ')} }`;
   });
@@ -162,10 +163,11 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
     // Per-call options (an AbortSignal) follow the interface's own parameters, under a name none of them uses.
     const options = new NameScope(m.params.map((p) => p.name)).claim('options');
     const params = [...m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeText}`), `${options}?: ${local.CallOptions}`];
+    const args = `${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options}`;
     return {
       doc: methodDoc(m),
-      signature: `${memberName(m.name)}(${params.join(', ')}): Promise<${m.resultText}>`,
-      body: `return this.#caller.call<${m.resultText}>(${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options});`,
+      signature: `${memberName(m.name)}(${params.join(', ')}): ${m.stream ? 'AsyncIterable' : 'Promise'}<${m.resultText}>`,
+      body: `return this.#caller.${m.stream ? 'stream' : 'call'}<${m.resultText}>(${args});`,
     };
   });
   const workerEntry = `${local.siblingModule}(import.meta.url, ${jsString(names.workerFile)})`;

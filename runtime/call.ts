@@ -5,13 +5,15 @@
  * lease travel as calls too (`kind`), so that they wait, time out and fail as calls do.
  */
 import type { MethodDescriptor } from './service.js';
+import type { StreamRun } from './stream.js';
 
 /** Per-call options, the last argument of every generated client method. */
 export interface CallOptions {
   /**
    * Cancels the call. Still queued: it is removed and never sent. Already running: its worker
    * is killed and replaced (a running call cannot be interrupted any other way). Either way the
-   * call fails with CallAbortedError.
+   * call fails with CallAbortedError. A stream's consumer gets CallAbortedError from its next
+   * next(); a running stream's worker returns the implementation's iterator and stays.
    */
   readonly signal?: AbortSignal | undefined;
   /**
@@ -43,6 +45,8 @@ export class PendingCall {
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
   /** The last worker it was sent to, for the breaker's account of a failure. */
   lastWorker: { readonly label: string; readonly stderrTail: string } | undefined;
+  /** For a method that streams its result: its items' side of the call (runtime/stream.ts). */
+  stream: StreamRun | undefined;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: Error) => void;
   readonly #settled: ((call: PendingCall, error: Error | undefined) => void) | undefined;

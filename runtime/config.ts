@@ -132,12 +132,30 @@ export interface PoolConfig {
   overlappedRecycle?: boolean;
   /** Recycle a worker this long after it started, idle or not (checked on a timer). @default 3600000 (1 h) */
   maxProcessLifetimeMs?: number;
-  /** A call running longer than this fails with CallTimeoutError and its worker is killed. @default 30000 */
+  /**
+   * A call running longer than this fails with CallTimeoutError and its worker is killed. For a
+   * method that streams its result (returns AsyncIterable<T>), it bounds the wait for each item
+   * while the worker may send one: the clock stops while the consumer is behind and the worker
+   * has no credit, and restarts with each item. @default 30000
+   */
   methodCallTimeoutMs?: number;
   /** A worker not ready this long after spawn fails to start. @default 10000 */
   processStartTimeoutMs?: number;
-  /** How long a worker asked to stop may take before SIGTERM, and again before SIGKILL. @default 5000 */
+  /**
+   * How long a worker asked to stop may take before SIGTERM, and again before SIGKILL. Also how
+   * long a worker asked to stop a stream (its consumer broke off) may take to return its
+   * iterator before it is killed, and how long close() lets running streams be read before it
+   * ends them (see docs/streams.md). @default 5000
+   */
   shutdownGraceMs?: number;
+  /**
+   * For methods that stream their result (return AsyncIterable<T>): how many items a worker may
+   * send ahead of the consumer. The worker asks the implementation for an item only while it has
+   * credit, and the consumer's pulls give credit back, so a slow consumer holds at most this many
+   * items in the application, and the implementation produces at most this many more than were
+   * read. @default 16
+   */
+  streamHighWaterMark?: number;
   /** Names pipes (and, on POSIX, their directory) `<prefix>-…`. @default "ProcessSandbox" */
   pipeNamePrefix?: string;
   /** Largest frame either side may send, in bytes. @default 268435456 (256 MiB) */
@@ -215,6 +233,7 @@ export interface ResolvedConfig {
   readonly methodCallTimeoutMs: number;
   readonly processStartTimeoutMs: number;
   readonly shutdownGraceMs: number;
+  readonly streamHighWaterMark: number;
   readonly pipeNamePrefix: string;
   readonly maxFrameBytes: number;
   readonly healthIntervalMs: number;
@@ -230,7 +249,7 @@ export interface ResolvedConfig {
 const KNOWN_FIELDS = new Set<string>([
   'workerModule', 'workerExport', 'maxQueueLength', 'maxRetries', 'circuitBreaker', 'maxConcurrentStarts', 'minPoolSize', 'maxPoolSize', 'spareWorkers', 'idleTimeoutMs', 'warmUp', 'workerExecutable', 'execArgv', 'env', 'cwd',
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
-  'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'pipeNamePrefix',
+  'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'streamHighWaterMark', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
   'newInstancePerLease', 'maxLeaseMs', 'leaseIdleTimeoutMs',
 ]);
@@ -400,6 +419,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     methodCallTimeoutMs: int('methodCallTimeoutMs', 30_000, 1, MAX_TIMER_MS),
     processStartTimeoutMs: int('processStartTimeoutMs', 10_000, 1, MAX_TIMER_MS),
     shutdownGraceMs: int('shutdownGraceMs', 5_000, 0, MAX_TIMER_MS),
+    streamHighWaterMark: int('streamHighWaterMark', 16, 1, 65_536),
     pipeNamePrefix: str('pipeNamePrefix', 'ProcessSandbox', /^[A-Za-z0-9._-]{1,32}$/, 'must be 1 to 32 letters, digits, ".", "_" or "-"'),
     maxFrameBytes: int('maxFrameBytes', DEFAULT_MAX_FRAME_BYTES, 1024, 0xffff_ffff),
     healthIntervalMs: int('healthIntervalMs', 1000, 10, MAX_TIMER_MS),

@@ -99,11 +99,13 @@ export class CallTimeoutError extends SandboxError {
   readonly workerId: number | undefined;
   readonly pid: number | undefined;
 
-  constructor(args: { method: string; timeoutMs: number; worker: WorkerRef | undefined }) {
+  /** `item`: a stream's worker sent no next item (nor its end) within the timeout while it had credit. */
+  constructor(args: { method: string; timeoutMs: number; worker: WorkerRef | undefined; item?: number | undefined }) {
     const where = args.worker !== undefined
       ? `on worker ${args.worker.workerId} (pid ${args.worker.pid ?? '?'}); the worker was killed and will be replaced`
       : 'while waiting in the queue for a worker';
-    super(`"${args.method}" did not finish within ${args.timeoutMs} ms ${where}. Raise methodCallTimeoutMs (or the method's @timeout) if it needs longer`);
+    const what = args.item === undefined ? 'did not finish' : `sent no item ${args.item} (nor the end of its stream)`;
+    super(`"${args.method}" ${what} within ${args.timeoutMs} ms ${where}. Raise methodCallTimeoutMs (or the method's @timeout) if it needs longer`);
     this.method = args.method;
     this.timeoutMs = args.timeoutMs;
     this.workerId = args.worker?.workerId;
@@ -135,14 +137,17 @@ export class RemoteError extends SandboxError {
   }
 }
 
-/** The pool is closing or closed; the call was never sent to a worker. */
+/** The pool is closing or closed; the call was never sent to a worker (or, for a stream, it was ended by close()). */
 export class PoolClosedError extends SandboxError {
   override readonly name = 'PoolClosedError';
   readonly code = 'ERR_SANDBOX_POOL_CLOSED';
   readonly method: string | undefined;
 
-  constructor(method: string | undefined, detail = 'the pool is closed') {
-    super(method === undefined ? `${detail}; create a new client to make more calls` : `"${method}" was not run: ${detail}; create a new client to make more calls`);
+  /** `ended`: a running stream that close() ended (it ran; the detail says why it was cut). */
+  constructor(method: string | undefined, detail = 'the pool is closed', ended = false) {
+    super(method === undefined ? `${detail}; create a new client to make more calls`
+      : ended ? `"${method}" was ended: ${detail}`
+      : `"${method}" was not run: ${detail}; create a new client to make more calls`);
     this.method = method;
   }
 }
@@ -270,18 +275,21 @@ export class CircuitOpenError extends SandboxError {
   }
 }
 
-/** The caller's AbortSignal fired. Queued: the call was never sent. Running: its worker was killed. */
+/**
+ * The caller's AbortSignal fired. Queued: the call was never sent. Running: its worker was killed;
+ * a running stream's worker was asked to stop it instead (its iterator's return()).
+ */
 export class CallAbortedError extends SandboxError {
   override readonly name = 'AbortError';
   readonly code = 'ERR_SANDBOX_ABORTED';
   readonly method: string;
-  /** Whether the call had reached a worker (which was then killed). */
+  /** Whether the call had reached a worker (which was then killed, or for a stream asked to stop). */
   readonly wasRunning: boolean;
 
-  constructor(method: string, wasRunning: boolean, reason: unknown) {
-    super(wasRunning
-      ? `"${method}" was aborted while running; its worker was killed and will be replaced`
-      : `"${method}" was aborted before it reached a worker; it was never sent`, { cause: reason });
+  constructor(method: string, wasRunning: boolean, reason: unknown, stream = false) {
+    super(!wasRunning ? `"${method}" was aborted before it reached a worker; it was never sent`
+      : stream ? `"${method}" was aborted while streaming; its worker was asked to return the stream's iterator`
+      : `"${method}" was aborted while running; its worker was killed and will be replaced`, { cause: reason });
     this.method = method;
     this.wasRunning = wasRunning;
   }

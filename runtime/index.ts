@@ -14,7 +14,7 @@ export type { Logger } from './logger.js';
 export type { CallOptions } from './call.js';
 export type { CircuitBreakerOptions } from './circuit-breaker.js';
 export { defaultLogger, silentLogger } from './logger.js';
-export { defineService, siblingModule, checkArguments, checkResult, type MethodDescriptor, type ServiceDescriptor, type Remote, type Caller } from './service.js';
+export { defineService, siblingModule, checkArguments, checkResult, checkItem, type MethodDescriptor, type ServiceDescriptor, type Remote, type RemoteResult, type Caller } from './service.js';
 export { Lease, type LeaseOptions, type LeaseEndReason } from './lease.js';
 export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';
 export type { WorkerState, ExitReason } from './worker-process.js';

@@ -11,6 +11,7 @@
 import { CallAbortedError, CallTimeoutError, LeaseLostError, ProtocolError, WorkerCrashedError, type LeaseEndReason } from './errors.js';
 import { PendingCall, type CallOptions } from './call.js';
 import { checkArguments, type MethodDescriptor } from './service.js';
+import { RemoteStream, type StreamHost } from './stream.js';
 import type { WorkerProcess } from './worker-process.js';
 
 export type { LeaseEndReason } from './errors.js';
@@ -43,6 +44,8 @@ export interface LeaseHost {
   ended(lease: Lease, reason: LeaseEndReason, lost: boolean): void;
   /** Something the holder should know but no call fails of (a dispose that threw). */
   warn(message: string): void;
+  /** What streams on the lease need of the pool: its stream settings, and close() ending unread streams. */
+  readonly streams: { readonly highWaterMark: number; readonly stopGraceMs: number; track(call: PendingCall): void; aborted(): void };
 }
 
 /** The pseudo-methods that begin and end a lease: what error messages and events name. */
@@ -83,6 +86,8 @@ export class Lease {
     if (error instanceof WorkerCrashedError || error instanceof CallTimeoutError || error instanceof ProtocolError || (error instanceof CallAbortedError && error.wasRunning)) this.#lastFailure = error;
     this.#host.settled(call, error);
   };
+  /** A stream on the lease runs on its worker, in turn with its calls (runtime/stream.ts). */
+  readonly #streamHost: StreamHost;
 
   constructor(worker: WorkerProcess, host: LeaseHost, limits: { maxLeaseMs: number | undefined; idleTimeoutMs: number | undefined }, freshInstance: boolean) {
     this.#worker = worker;
@@ -91,6 +96,31 @@ export class Lease {
     this.pid = worker.pid;
     this.freshInstance = freshInstance;
     this.#released = new Promise((resolve) => { this.#resolveReleased = resolve; });
+    this.#streamHost = {
+      highWaterMark: host.streams.highWaterMark,
+      stopGraceMs: host.streams.stopGraceMs,
+      settled: this.#settled,
+      submit: (call) => {
+        if (this.#over !== undefined) {
+          call.settle(this.#lostError(call.method.name));
+          return;
+        }
+        checkArguments(call.method, call.args);
+        call.onLease = true;
+        this.calls++;
+        this.#host.accepted();
+        host.streams.track(call);
+        this.#waiting.push(call);
+        this.free();
+      },
+      withdraw: (call) => {
+        const i = this.#waiting.indexOf(call);
+        if (i >= 0) this.#waiting.splice(i, 1);
+        // A lease waiting to end may end now.
+        this.free();
+      },
+      aborted: () => host.streams.aborted(),
+    };
     const { maxLeaseMs, idleTimeoutMs } = limits;
     if (maxLeaseMs !== undefined) {
       this.#maxTimer = setTimeout(() => this.#end('max-lease', `it was held for ${maxLeaseMs} ms (maxLeaseMs)`), maxLeaseMs);
@@ -127,6 +157,14 @@ export class Lease {
       this.#waiting.push(call);
       this.free();
     });
+  }
+
+  /**
+   * A method that streams its result, on the lease's worker after the lease's earlier calls; it
+   * holds the worker until it ends, as on the pool. Starts at the first next().
+   */
+  stream<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): AsyncIterable<T> {
+    return new RemoteStream<T>(method, args, options?.signal, this.#streamHost);
   }
 
   /**

@@ -40,6 +40,7 @@ import { Recycler } from './recycler.js';
 import { IdleReaper } from './idle-reaper.js';
 import { resolveWarmUp, type WarmUp } from './warm-up.js';
 import { StartGovernor } from './start-governor.js';
+import { RemoteStream, type StreamHost } from './stream.js';
 import { WorkerProcess, type ExitReason, type WorkerState } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
 import { withCompileCache } from './compile-cache.js';
@@ -113,8 +114,10 @@ export interface PoolStats {
   readonly workers: readonly WorkerStats[];
   /** Calls waiting for a worker. */
   readonly queued: number;
-  /** Calls running on a worker. */
+  /** Calls running on a worker (streams included). */
   readonly running: number;
+  /** Items of running streams that arrived and wait for their consumers: at most streamHighWaterMark per stream. */
+  readonly bufferedItems: number;
   /** The call breaker: closed is normal. */
   readonly circuit: BreakerState;
   /** What the breaker counts now: calls that reached a worker within its window, and how many failed. */
@@ -154,6 +157,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #recycler: Recycler;
   readonly #leases = new Set<Lease>();
   readonly #idle: IdleReaper;
+  /** Streams admitted whose call has not settled yet, queued or running: close() may have to end them. */
+  readonly #streams = new Set<PendingCall>();
+  readonly #streamHost: StreamHost;
   #nextWorkerId = 1;
   #state: PoolState = 'open';
   #closing: Promise<void> | undefined;
@@ -191,6 +197,20 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       calls: () => this.#totals.calls,
       retire: (worker, idleMs) => this.#retireIdle(worker, idleMs),
     });
+    this.#streamHost = {
+      highWaterMark: config.streamHighWaterMark,
+      stopGraceMs: config.shutdownGraceMs,
+      settled: this.#onSettled,
+      submit: (call, priority) => {
+        this.#streams.add(call);
+        this.#admit(call, { priority });
+      },
+      withdraw: (call) => {
+        this.#queue.remove(call);
+        this.#checkDrained();
+      },
+      aborted: () => { this.#totals.aborted++; },
+    };
   }
 
   /**
@@ -240,27 +260,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#state !== 'open') {
-        reject(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
-        return;
-      }
-      checkArguments(method, args);
-      const priority = callPriority(method, options);
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        reject(new CallAbortedError(method.name, false, signal.reason));
-        return;
-      }
-      const decision = this.#breaker?.decide() ?? 'pass';
-      if (decision === 'reject') {
-        reject(this.#circuitOpenError(method.name));
-        return;
-      }
-      this.#totals.calls++;
-      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
-      call.probe = decision === 'probe';
-      call.priority = priority;
-      this.#submit(call, signal);
+      this.#admit(new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled), options);
     });
   }
 
@@ -271,22 +271,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   lease(options?: LeaseOptions): Promise<Lease> {
     return new Promise<Lease>((resolve, reject) => {
-      if (this.#state !== 'open') {
-        reject(new PoolClosedError('lease', this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
-        return;
-      }
       const limits = this.#leaseOptions(options);
-      const priority = callPriority(LEASE_BEGIN, options);
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        reject(new CallAbortedError(LEASE_BEGIN.name, false, signal.reason));
-        return;
-      }
-      const decision = this.#breaker?.decide() ?? 'pass';
-      if (decision === 'reject') {
-        reject(this.#circuitOpenError(LEASE_BEGIN.name));
-        return;
-      }
+      // Waiting for a worker is bounded; once on one, beginning is bounded as a call is.
+      const timer = setTimeout(() => {
+        if (this.#queue.remove(begin)) begin.settle(new CallTimeoutError({ method: LEASE_BEGIN.name, timeoutMs: limits.timeoutMs, worker: undefined }));
+      }, limits.timeoutMs);
+      timer.unref();
       const begin: PendingCall = new PendingCall(LEASE_BEGIN, [limits.newInstance], (fresh) => {
         clearTimeout(timer);
         resolve(this.#grant(begin.lastWorker as WorkerProcess, limits, fresh === true));
@@ -295,20 +285,48 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         reject(error);
       }, this.#onSettled);
       begin.kind = 'lease-begin';
-      begin.priority = priority;
-      begin.probe = decision === 'probe';
-      // Waiting for a worker is bounded; once on one, beginning is bounded as a call is.
-      const timer = setTimeout(() => {
-        if (this.#queue.remove(begin)) begin.settle(new CallTimeoutError({ method: LEASE_BEGIN.name, timeoutMs: limits.timeoutMs, worker: undefined }));
-      }, limits.timeoutMs);
-      timer.unref();
-      this.#submit(begin, signal);
+      this.#admit(begin, options);
     });
   }
 
-  /** A call the pool accepted: to an idle worker now, or to the queue. */
-  #submit(call: PendingCall, signal: AbortSignal | undefined): void {
-    const cannotStart = this.#cannotStart(call.method.name);
+  /**
+   * Runs one call of a method that streams its result (`stream: true`): the worker sends items as
+   * the implementation yields them, at most streamHighWaterMark ahead of the consumer, and each
+   * is validated as it arrives. The call starts at the first next(); `break` (return()) or the
+   * signal stops the implementation's iterator in the worker, which then serves on. Generated
+   * clients call this (runtime/stream.ts).
+   */
+  stream<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): AsyncIterable<T> {
+    return new RemoteStream<T>(method, args, options?.signal, this.#streamHost, options?.priority);
+  }
+
+  /**
+   * Takes a call (or a stream's) in: runs it on an idle worker or queues it, or settles it at once
+   * (pool closed, aborted, breaker open, no worker can start, queue full). Throws ValidationError
+   * for bad arguments.
+   */
+  #admit(call: PendingCall, options: { readonly signal?: AbortSignal | undefined; readonly priority?: number | undefined } | undefined): void {
+    const { method } = call;
+    if (this.#state !== 'open') {
+      call.settle(new PoolClosedError(method.name, this.#state === 'draining' ? 'the pool is closing' : 'the pool is closed'));
+      return;
+    }
+    checkArguments(method, call.args);
+    call.priority = callPriority(method, options);
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      call.settle(new CallAbortedError(method.name, false, signal.reason));
+      return;
+    }
+    const decision = this.#breaker?.decide() ?? 'pass';
+    if (decision === 'reject') {
+      call.settle(this.#circuitOpenError(method.name));
+      return;
+    }
+    // The start of a lease is no call of the interface: the totals count the lease's own calls.
+    if (call.kind === 'call') this.#totals.calls++;
+    call.probe = decision === 'probe';
+    const cannotStart = this.#cannotStart(method.name);
     if (cannotStart !== undefined) {
       call.settle(cannotStart);
       return;
@@ -362,6 +380,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       settled: this.#onSettled,
       ended: (l, reason, lost) => this.#onLeaseEnded(worker, l, reason, lost),
       warn: (message) => this.config.logger.warn(message),
+      streams: {
+        highWaterMark: this.config.streamHighWaterMark,
+        stopGraceMs: this.config.shutdownGraceMs,
+        track: (call) => { this.#streams.add(call); },
+        aborted: () => { this.#totals.aborted++; },
+      },
     }, limits, freshInstance);
     this.#leases.add(lease);
     // Granted as close() began: over at once, its calls fail with LeaseLostError.
@@ -388,13 +412,15 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const now = Date.now();
     const workers: WorkerStats[] = [];
     let running = 0;
+    let bufferedItems = 0;
+    for (const call of this.#streams) bufferedItems += call.stream!.buffered;
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
       const lease = w.lease instanceof Lease ? w.lease : undefined;
       workers.push({ workerId: w.workerId, pid: w.pid, state: lease !== undefined && w.state === 'busy' ? 'leased' : w.state, leaseId: lease?.leaseId, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
     }
     return {
-      workers, queued: this.#queue.length, running,
+      workers, queued: this.#queue.length, running, bufferedItems,
       circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
       totals: { ...this.#totals },
       confinement: this.confinement,
@@ -412,7 +438,9 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   /**
    * Stops taking calls, lets queued and running calls finish, then stops every worker (shutdown
-   * message, SIGTERM after shutdownGraceMs, SIGKILL after another). Idempotent.
+   * message, SIGTERM after shutdownGraceMs, SIGKILL after another). Streams get shutdownGraceMs
+   * to be read to their end; those still running then are stopped, and their consumers get the
+   * items that arrived, then PoolClosedError. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -429,7 +457,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     for (const call of this.#queue.takeWhere((c) => c.kind === 'lease-begin')) call.settle(new PoolClosedError(call.method.name, 'the pool is closing'));
     for (const lease of this.#leases) void lease.close();
     if (this.#queue.length > 0 || [...this.#workers].some((w) => w.current !== undefined || w.lease !== undefined)) {
+      // A consumer that stopped reading (without return()) would hold close() forever: a stream
+      // has shutdownGraceMs, as a stopping worker does, and is then ended (docs/streams.md).
+      const cutoff = this.#streams.size === 0 ? undefined : setTimeout(() => this.#endStreams(), this.config.shutdownGraceMs);
       await new Promise<void>((resolve) => { this.#drained = resolve; });
+      clearTimeout(cutoff);
     }
     this.#state = 'closed';
     clearTimeout(this.#startTimer);
@@ -441,6 +473,16 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     // event loop open for it, and an application whose last act is close() must still exit.
     void Promise.resolve(this.#isolation.close()).catch(() => {});
     await platform.removePipeHome(this.#pipeHome);
+  }
+
+  /** close() has waited shutdownGraceMs: streams still running are stopped, and those still queued never start. */
+  #endStreams(): void {
+    const grace = this.config.shutdownGraceMs;
+    for (const call of [...this.#streams]) {
+      call.stream!.cut(call.runningOn === undefined
+        ? new PoolClosedError(call.method.name, `the pool closed, and no worker took the stream within shutdownGraceMs (${grace} ms)`)
+        : new PoolClosedError(call.method.name, `the pool closed, and the stream was not read to its end within shutdownGraceMs (${grace} ms); the items that had arrived were delivered`, true));
+    }
   }
 
   // ---- scheduling -----------------------------------------------------------------------------
@@ -567,6 +609,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * workers it crashed.
    */
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
+    if (call.stream !== undefined) this.#streams.delete(call);
     const breaker = this.#breaker;
     if (breaker === undefined) return;
     const reachedWorker = call.attempts > 0;
@@ -613,7 +656,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       call.settle(error);
       return;
     }
-    const idempotent = call.method.idempotent === true;
+    // A stream is tried again only before its first item: after it, another run would repeat items.
+    const idempotent = call.method.idempotent === true && (call.stream === undefined || call.stream.received === 0);
     const mayRetry = idempotent && call.attempts <= this.config.maxRetries
       && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
     if (!mayRetry) {

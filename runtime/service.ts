@@ -18,7 +18,7 @@ export interface MethodDescriptor {
   readonly required: number;
   /** One validator per parameter. */
   readonly args: readonly Check[];
-  /** Validator of the (awaited) return value. */
+  /** Validator of the (awaited) return value; for a stream, of each item. */
   readonly result: Check;
   /** Per-method timeout from the interface's `@timeout` tag, overriding methodCallTimeoutMs. */
   readonly timeoutMs?: number | undefined;
@@ -26,6 +26,8 @@ export interface MethodDescriptor {
   readonly idempotent?: boolean | undefined;
   /** From `@priority n`: the method's calls wait in the queue at this priority unless a call says otherwise. */
   readonly priority?: number | undefined;
+  /** It returns `AsyncIterable<T>`: the worker sends its items as they come (runtime/stream.ts). */
+  readonly stream?: boolean | undefined;
 }
 
 export interface ServiceDescriptor {
@@ -68,6 +70,12 @@ export function checkResult(method: MethodDescriptor, value: unknown): void {
   if (found !== undefined) throw validationError(method.name, 'result', found);
 }
 
+/** The ValidationError for a streamed item (the `index`th, from 0) that does not fit the item type, or undefined. */
+export function checkItem(method: MethodDescriptor, value: unknown, index: number): ValidationError | undefined {
+  const found = method.result(value);
+  return found === undefined ? undefined : validationError(method.name, { item: index }, found);
+}
+
 /** The URL of a module beside `fromUrl`, with the same extension (`.js` beside `.js`, `.ts` beside `.ts`). */
 export function siblingModule(fromUrl: string, baseName: string): URL {
   const match = /\.[cm]?[jt]s$/.exec(new URL(fromUrl).pathname);
@@ -80,9 +88,21 @@ export function siblingModule(fromUrl: string, baseName: string): URL {
  */
 export interface Caller {
   call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T>;
+  stream<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): AsyncIterable<T>;
 }
 
-/** The client's view of an interface: every method returns a promise of its awaited result. */
+/**
+ * The client's view of an interface: every method returns a promise of its awaited result, and a
+ * method returning `AsyncIterable<T>` (or `AsyncIterableIterator<T>`, `AsyncGenerator<T>`)
+ * returns `AsyncIterable<T>`.
+ */
 export type Remote<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => RemoteResult<R> : never;
 };
+
+/**
+ * What a client method returns for an implementation's `R`. Tuple-wrapped so a union result is
+ * not distributed (`Promise<A | B>`, not `Promise<A> | Promise<B>`), and `any` stays a promise.
+ */
+export type RemoteResult<R> = 0 extends 1 & R ? Promise<R>
+  : [R] extends [AsyncIterable<infer T>] ? AsyncIterable<T> : Promise<Awaited<R>>;

@@ -70,8 +70,10 @@ export function formatPath(root: string, path: readonly (string | number)[]): st
   return out;
 }
 
-/** Builds the ValidationError for an issue found in an argument or a result. */
-export function validationError(method: string, where: { argument: string } | 'result', found: Issue): ValidationError {
-  const path = where === 'result' ? formatPath('result', found.path) : `argument "${formatPath(where.argument, found.path)}"`;
+/** Builds the ValidationError for an issue found in an argument, a result or a streamed item. */
+export function validationError(method: string, where: { argument: string } | { item: number } | 'result', found: Issue): ValidationError {
+  const path = where === 'result' ? formatPath('result', found.path)
+    : 'item' in where ? formatPath(`item ${where.item}`, found.path)
+    : `argument "${formatPath(where.argument, found.path)}"`;
   return new ValidationError({ method, path, expected: found.expected, received: found.received ?? describeValue(found.value) });
 }

@@ -13,10 +13,11 @@ import type { PoolIsolation } from './platform/platform.js';
 import { SpawnerError, type WorkerChild } from './platform/worker-child.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
-import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type RemoteErrorData, type WorkerHealthData } from './protocol/messages.js';
+import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type LimitCrossed, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import type { PendingCall } from './call.js';
+import type { StreamWorker } from './stream.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 import type { PoolConfinement } from './confine/index.js';
 import { isConfinement } from './confine/report.js';
@@ -66,7 +67,7 @@ const MAX_UNPROVEN_CONNECTIONS = 8;
 const EXIT_AFTER_EOF_MS = 1000;
 const STDERR_GRACE_MS = 250;
 
-export class WorkerProcess implements WorkerRef {
+export class WorkerProcess implements WorkerRef, StreamWorker {
   readonly workerId: number;
   state: WorkerState = 'starting';
   callsServed = 0;
@@ -231,6 +232,8 @@ export class WorkerProcess implements WorkerRef {
         : call.kind === 'lease-begin' ? [Kind.LeaseBegin, id, call.args[0] === true] : [Kind.LeaseEnd, id]);
       call.attempts++;
       call.lastWorker = this;
+      // A stream's first credit: the worker asks its iterator for nothing before it has some.
+      if (call.stream !== undefined) call.stream.begin(this, id, timeoutMs);
     } catch (error) {
       // The arguments could not be encoded; nothing was sent, the worker is still good.
       this.#finishCall();
@@ -277,6 +280,26 @@ export class WorkerProcess implements WorkerRef {
   /** Kills the process (and its process group) now. */
   kill(reason: ExitReason): void {
     this.#kill(reason);
+  }
+
+  // ---- the stream it runs (runtime/stream.ts) -------------------------------------------------
+
+  sendStream(message: StreamCreditMessage | CancelMessage): void {
+    if (this.#current?.stream === undefined || message[1] !== this.#currentId || this.state === 'stopping' || this.state === 'exited') return;
+    this.#channel!.send(message);
+  }
+
+  expectWithin(id: number, ms: number | undefined): void {
+    if (this.#current === undefined || id !== this.#currentId) return;
+    if (ms === undefined) {
+      // No credit, nothing due: the timer, when it fires, lets itself go (#onDeadlineTimer).
+      this.#deadline = Infinity;
+      return;
+    }
+    const now = performance.now();
+    this.#deadline = now + ms;
+    this.#deadlineTimeoutMs = ms;
+    if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);
   }
 
   // ---- start-up -------------------------------------------------------------------------------
@@ -451,6 +474,10 @@ export class WorkerProcess implements WorkerRef {
         }
         this.#onReply(message[1], message[2], undefined);
         return;
+      case Kind.StreamItem:
+      case Kind.StreamEnd:
+        this.#onStreamMessage(message);
+        return;
       case Kind.Health:
         this.#onHealth(message[1]);
         return;
@@ -541,6 +568,12 @@ export class WorkerProcess implements WorkerRef {
       this.#onViolation(`a reply to call ${String(id)}, which is not the call it was given`);
       return;
     }
+    // A stream's error ends it as its StreamEnd does; a result is no answer to a stream call.
+    if (call.stream !== undefined) {
+      if (error === undefined) this.#onViolation(`a result to "${call.method.name}", which streams its result`);
+      else this.#endStream(call, error);
+      return;
+    }
     // The start and end of a lease are no calls of the interface: they count toward no threshold.
     if (call.kind === 'call') this.callsServed++;
     this.#finishCall();
@@ -557,6 +590,33 @@ export class WorkerProcess implements WorkerRef {
         call.settle(failure as Error);
       }
     }
+    this.#events.idle(this);
+  }
+
+  /** An item or the end of the stream it runs; an error ending it comes as an error reply (#onReply). */
+  #onStreamMessage(message: unknown[]): void {
+    const call = this.#current;
+    if (call?.stream === undefined || message[1] !== this.#currentId) {
+      this.#onViolation(`a stream ${message[0] === Kind.StreamItem ? 'item' : 'end'} for call ${String(message[1])}, which is not a stream it runs`);
+      return;
+    }
+    if (message[0] === Kind.StreamEnd) {
+      this.#endStream(call, undefined);
+      return;
+    }
+    const problem = call.stream.item(message[2]);
+    if (problem !== undefined) this.#onViolation(problem);
+  }
+
+  /** The stream it ran is over: one call served, whether it ended, threw, or was stopped. */
+  #endStream(call: PendingCall, error: RemoteErrorData | undefined): void {
+    call.stream!.ended();
+    this.callsServed++;
+    this.#finishCall();
+    if (this.state === 'retiring') void this.stop('recycle');
+    this.lastCallThrew = error !== undefined;
+    // Settled already when the consumer stopped it (or an item was bad): the answer only frees the worker.
+    call.settle(error === undefined ? undefined : new RemoteError(call.method.name, error));
     this.#events.idle(this);
   }
 
@@ -591,12 +651,19 @@ export class WorkerProcess implements WorkerRef {
     if (call === undefined || (this.state !== 'busy' && this.state !== 'retiring')) return;
     const now = performance.now();
     if (now < this.#deadline) {
-      this.#armDeadline(now);
+      // A stream whose worker has no credit has no deadline until it gets some (expectWithin).
+      if (this.#deadline !== Infinity) this.#armDeadline(now);
       return;
     }
     const timeoutMs = this.#deadlineTimeoutMs;
+    const stream = call.stream;
+    if (stream?.stopping === true) {
+      this.#config.logger.warn(`${this.label} did not stop the stream of "${call.method.name}" within ${timeoutMs} ms of being asked (shutdownGraceMs); killing it`);
+      this.#kill('cancelled');
+      return;
+    }
     this.#kill('timeout');
-    call.settle(new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this }));
+    call.settle(new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this, item: stream?.received }));
     this.#events.timeout(this, call.method.name, timeoutMs);
   }
 

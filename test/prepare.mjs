@@ -17,6 +17,7 @@ export const services = [
   { input: 'test/services/IConfined.ts', out: 'test/.generated/services' },
   { input: 'test/services/ILeases.ts', out: 'test/.generated/services' },
   { input: 'test/services/IElastic.ts', out: 'test/.generated/services' },
+  { input: 'test/services/IStreams.ts', out: 'test/.generated/services' },
   { input: 'test/services/versions/v1/IVersioned.ts', out: 'test/.generated/versions/v1' },
   { input: 'test/services/versions/v2/IVersioned.ts', out: 'test/.generated/versions/v2' },
 ];

@@ -11,6 +11,7 @@ import { confineConnected, mustRestrictFirst, restrictThenReexec } from './confi
 import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
 import { loadImplementation, type Implementation } from './load.js';
+import { StreamProducer } from './stream.js';
 
 /** One entry of the generated dispatch table: calls the method on the implementation. */
 export type Handler<T> = (impl: T, args: unknown[]) => unknown;
@@ -34,6 +35,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   let leaseInstance: Record<string, unknown> | undefined;
   let callsServed = 0;
   let healthTimer: NodeJS.Timeout | undefined;
+  /** The stream being served, if the current call streams its result. */
+  let stream: StreamProducer | undefined;
 
   const channel: Channel = await Channel.connect(boot.pipe, boot.maxFrameBytes, {
     message: (message) => {
@@ -49,6 +52,13 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
           break;
         case Kind.Welcome:
           void onWelcome(message[1] as string, message[2] as string, message[3] as number);
+          break;
+        case Kind.StreamCredit:
+          // A credit or a cancel for a stream that has just ended crossed its end: nothing to do.
+          if (stream !== undefined && stream.id === message[1] && typeof message[2] === 'number' && message[2] > 0) stream.credit(message[2]);
+          break;
+        case Kind.Cancel:
+          if (stream !== undefined && stream.id === message[1]) stream.stop();
           break;
         case Kind.Shutdown:
           channel.end(() => process.exit(0));
@@ -122,6 +132,15 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       result = handler(impl, args);
     } catch (error) {
       reply(id, method.name, error, true);
+      return;
+    }
+    if (method.stream === true) {
+      const producer = new StreamProducer(channel, id, method.name, () => {
+        callsServed++;
+        if (stream === producer) stream = undefined;
+      });
+      stream = producer;
+      producer.start(result);
       return;
     }
     if (isThenable(result)) {

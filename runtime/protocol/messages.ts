@@ -9,7 +9,8 @@
 /**
  * Bumped whenever a message or its framing changes shape; both sides refuse a peer with another
  * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md). 3: hello
- * carries what a confined worker enforces. 4: leases (LeaseBegin, LeaseEnd) and streamed results.
+ * carries what a confined worker enforces. 4: streamed results (StreamItem, StreamEnd,
+ * StreamCredit; Cancel stops a stream) and leases (LeaseBegin, LeaseEnd).
  */
 export const PROTOCOL_VERSION = 4;
 
@@ -35,10 +36,21 @@ export const Kind = {
   Health: 7,
   /** parent → worker: `[Shutdown]`, finish and exit */
   Shutdown: 8,
-  /** parent → worker: `[Cancel, callId]` (reserved; cancellation kills the worker today) */
+  /**
+   * parent → worker: `[Cancel, callId]`, stop the stream that call runs (its iterator's return());
+   * answered with StreamEnd, or Error when return() threw. A plain call is never cancelled this
+   * way: only killing its worker stops it.
+   */
   Cancel: 9,
   /** parent → worker: `[Refused, reason]`, sent before the parent closes a connection it will not serve */
   Refused: 10,
+  /** worker → parent: `[StreamItem, callId, item]`, one item of a streamed result; each spends one credit */
+  StreamItem: 11,
+  /** worker → parent: `[StreamEnd, callId]`, the stream is over (its iterator is done, or stopped by Cancel) */
+  StreamEnd: 12,
+  /** parent → worker: `[StreamCredit, callId, n]`, the worker may send n more items of that call's stream */
+  StreamCredit: 13,
+  // 14 is kept for streams too.
   /**
    * parent → worker: `[LeaseBegin, callId, freshInstance]`, answered like a call: the worker is
    * leased until LeaseEnd; with freshInstance and a class export, the lease's calls run on an
@@ -82,9 +94,12 @@ export type CancelMessage = [typeof Kind.Cancel, number];
 export type RefusedMessage = [typeof Kind.Refused, string];
 export type LeaseBeginMessage = [typeof Kind.LeaseBegin, number, boolean];
 export type LeaseEndMessage = [typeof Kind.LeaseEnd, number];
+export type StreamItemMessage = [typeof Kind.StreamItem, number, unknown];
+export type StreamEndMessage = [typeof Kind.StreamEnd, number];
+export type StreamCreditMessage = [typeof Kind.StreamCredit, number, number];
 
-export type WorkerToParent = HelloMessage | ReadyMessage | StartFailedMessage | ResultMessage | ErrorMessage | HealthMessage;
-export type ParentToWorker = WelcomeMessage | CallMessage | ShutdownMessage | CancelMessage | RefusedMessage | LeaseBeginMessage | LeaseEndMessage;
+export type WorkerToParent = HelloMessage | ReadyMessage | StartFailedMessage | ResultMessage | ErrorMessage | HealthMessage | StreamItemMessage | StreamEndMessage;
+export type ParentToWorker = WelcomeMessage | CallMessage | ShutdownMessage | CancelMessage | RefusedMessage | StreamCreditMessage | LeaseBeginMessage | LeaseEndMessage;
 
 /** Turns anything thrown into error data that msgpack can carry. */
 export function toRemoteErrorData(error: unknown): RemoteErrorData {

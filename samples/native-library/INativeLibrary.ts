@@ -21,4 +21,6 @@ export interface INativeLibrary {
   addLine(doc: number, value: number): number;
   /** Closes a document (freeing its C memory) and returns the sum of its values. */
   closeDocument(doc: number): number;
+  /** The partial sums of e^x's Taylor series, computed in C, one item per term as it is computed: a streamed result. */
+  partialSums(x: number, terms: number): AsyncIterable<number>;
 }

@@ -296,6 +296,19 @@ async function main(): Promise<void> {
       row(`addLine(${doc}) after the crash`, lost instanceof LeaseLostError ? 'LeaseLostError: the document died with its worker' : describeError(lost), diedPid);
       expect(lost instanceof LeaseLostError, `expected LeaseLostError after the lease's worker died, got ${describeError(lost)}`);
     }
+    section('A streamed result: items arrive as the C code computes them, at most 16 ahead of the reader');
+    const sums: number[] = [];
+    for await (const sum of client.partialSums(1, 12)) sums.push(sum);
+    row('partialSums(1, 12): one item per term', `${sums.length} items, last ${sums.at(-1)}`, undefined);
+    expect(sums.length === 12 && Math.abs(sums[11]! - Math.E) < 1e-8, `partialSums(1, 12) gave ${sums.length} items ending in ${sums.at(-1)}, expected 12 ending near ${Math.E}`);
+    let read = 0;
+    for await (const sum of client.partialSums(1, 1_000_000)) {
+      if (++read === 3) {
+        row('a million terms, read 3, then break', `stopped at ${sum}: the worker stops too`, undefined);
+        break;
+      }
+    }
+
     const after = await traced(client, () => client.compute(0, 1));
     row('compute(0, 1): the pool goes on', String(after.value), after.pid);
     expect(after.value === 1, `compute(0, 1) returned ${after.value}, expected 1`);

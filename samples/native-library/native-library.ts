@@ -54,6 +54,10 @@ export default class NativeLibrary implements INativeLibrary {
 
   addLine(doc: number, value: number): number { return this.#docAdd(this.#document(doc), value); }
 
+  async *partialSums(x: number, terms: number): AsyncGenerator<number> {
+    for (let n = 1; n <= terms; n++) yield this.#compute(x, n);
+  }
+
   closeDocument(doc: number): number {
     const d = this.#document(doc);
     const total = this.#docTotal(d);

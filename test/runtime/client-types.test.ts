@@ -33,6 +33,12 @@ describe('the generated client\'s types', () => {
       // @ts-expect-error: results are promises, not values
       const n: number = c.pid();
       void n;
+      // @ts-expect-error: a priority is a number
+      void c.add(1, 2, { priority: 'high' });
+      // @ts-expect-error: call options have no timeout of their own (the method's @timeout and methodCallTimeoutMs set it)
+      void c.add(1, 2, { timeoutMs: 5 });
+      // Per-call options that do compile: a signal and a priority.
+      void c.add(1, 2, { signal: AbortSignal.timeout(1000), priority: 3 });
     };
     void check;
   });
@@ -57,6 +63,14 @@ describe('the generated client\'s types', () => {
       // @ts-expect-error: lease options are not call options
       void lease.add(1, 2, { timeoutMs: 5 });
     };
+    const acquire = (c: ITestServiceClient): void => {
+      // @ts-expect-error: newInstance is a boolean
+      void c.lease({ newInstance: 'yes' });
+      // @ts-expect-error: a lease takes no call options' shape it does not have
+      void c.lease({ retries: 2 });
+      void c.lease({ signal: AbortSignal.timeout(1000), timeoutMs: 500, priority: 1, maxLeaseMs: 60_000, idleTimeoutMs: 5000, newInstance: false });
+    };
     void check;
+    void acquire;
   });
 });

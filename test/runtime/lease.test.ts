@@ -345,3 +345,64 @@ describe('leases and close()', () => {
     await lease.release();
   });
 });
+
+describe('streams on a lease', () => {
+  it('run on the lease\'s worker, in turn with its calls, over the state the lease built', async () => {
+    const c = await leasesClient();
+    const lease = await c.lease();
+    const session = await lease.openSession(0);
+    const pid = (await lease.whoAmI()).pid;
+    const seen: number[] = [];
+    // A stream's call is made at its first next(), as on the pool.
+    const iterator = lease.countUp(session, 5)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    // Made while the stream holds the worker: it runs after the stream's end.
+    const after = lease.addTo(session, 100);
+    for (let r = await first; r.done !== true; r = await iterator.next()) seen.push(r.value);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(await after).toBe(105);
+    expect((await lease.whoAmI()).pid).toBe(pid);
+    await lease.release();
+  });
+
+  it('stopping a stream early keeps the lease: its worker serves the lease\'s next call', async () => {
+    const c = await leasesClient();
+    const lease = await c.lease();
+    const session = await lease.openSession(0);
+    for await (const value of lease.countUp(session, 1000)) if (value === 3) break;
+    // The worker produced at most the high-water mark beyond what was read.
+    const value = await lease.addTo(session, 0);
+    expect(value).toBeGreaterThanOrEqual(3);
+    expect(value).toBeLessThanOrEqual(3 + 16 + 1);
+    await lease.release();
+  });
+
+  it('a native crash mid-stream: the consumer gets the items that arrived, then WorkerCrashedError; the lease is lost', async () => {
+    const c = await leasesClient();
+    const lease = await c.lease();
+    const seen: number[] = [];
+    const error = await (async () => {
+      try {
+        for await (const value of lease.crashAfter(3)) seen.push(value);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(seen).toEqual([0, 1, 2]);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    await expect(lease.whoAmI()).rejects.toBeInstanceOf(LeaseLostError);
+    const late = lease.countUp(1, 1)[Symbol.asyncIterator]();
+    await expect(late.next()).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it('close() does not wait for a stream on a lease that nobody reads', async () => {
+    const c = await leasesClient({ shutdownGraceMs: 300 });
+    const lease = await c.lease();
+    const session = await lease.openSession(0);
+    const iterator = lease.countUp(session, 1_000_000)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe(1);
+    await c.close();
+    await expect(lease.whoAmI()).rejects.toMatchObject({ name: 'LeaseLostError', reason: 'closed' });
+  });
+});

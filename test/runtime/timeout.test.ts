@@ -53,4 +53,14 @@ describe('a call past its deadline', () => {
     const second = c.sleep(250);
     await expect(Promise.all([first, second])).resolves.toHaveLength(2);
   });
+
+  it('a call on a worker that is being recycled has its deadline too', async () => {
+    // The worker passes its lifetime while the call hangs: it is retired, to leave once the call is done.
+    const c = await testClient({ maxPoolSize: 1, maxProcessLifetimeMs: 150, overlappedRecycle: false, methodCallTimeoutMs: 600 });
+    const recycles: unknown[] = [];
+    c.pool.on('recycle', (e) => recycles.push(e));
+    const error = await c.hang().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(recycles).toContainEqual(expect.objectContaining({ reason: 'lifetime', pid: (error as CallTimeoutError).pid }));
+  });
 });

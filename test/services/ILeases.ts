@@ -31,4 +31,8 @@ export interface ILeases {
   segfaultIdempotent(): number;
   hang(): number;
   fail(message: string): number;
+  /** Adds 1 to the session's counter `n` times, in native memory, yielding each value. */
+  countUp(session: number, n: number): AsyncIterable<number>;
+  /** Yields 0 … n - 1, then dereferences NULL in native code: a real SIGSEGV mid-stream. */
+  crashAfter(n: number): AsyncIterable<number>;
 }

@@ -55,6 +55,15 @@ export class Leases implements ILeases {
   hang(): number { for (;;) { /* spin */ } }
   fail(message: string): number { throw new Error(message); }
 
+  async *countUp(session: number, n: number): AsyncGenerator<number> {
+    for (let i = 0; i < n; i++) yield this.addTo(session, 1);
+  }
+
+  async *crashAfter(n: number): AsyncGenerator<number> {
+    for (let i = 0; i < n; i++) yield i;
+    strlen(null);
+  }
+
   [Symbol.dispose](): void {
     disposed++;
   }
