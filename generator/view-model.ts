@@ -48,6 +48,7 @@ export interface ClientView {
   readonly createBody: string;
   readonly leaseSignature: string;
   readonly leaseBody: string;
+  readonly warmUpSignature: string;
   readonly leaseClassDoc: string;
   readonly leaseClassHead: string;
   readonly leaseType: string;
@@ -142,6 +143,7 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
     Caller: scope.claim('Caller'),
     Lease: scope.claim('Lease'),
     LeaseOptions: scope.claim('LeaseOptions'),
+    WarmUpConfig: scope.claim('WarmUpConfig'),
   };
   // Method bodies name the descriptor, so no parameter may shadow it.
   const service$ = new NameScope([...scope.claimed(), ...service.methods.flatMap((m) => m.params.map((p) => p.name))]).claim('service');
@@ -155,6 +157,7 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
       { name: 'Caller', local: local.Caller, type: true },
       { name: 'Lease', local: local.Lease, type: true },
       { name: 'LeaseOptions', local: local.LeaseOptions, type: true },
+      { name: 'WarmUpConfig', local: local.WarmUpConfig, type: true },
     ]),
     ...signatureImports(service.imports, ctx),
     importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
@@ -184,6 +187,7 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
     createBody: `return new ${names.clientClass}(await ${local.ProcessPool}.start(${service$}, { workerEntry: ${workerEntry}, ...config }));`,
     leaseSignature: `async lease(options?: ${local.LeaseOptions}): Promise<${names.leaseClass}>`,
     leaseBody: `return new ${names.leaseClass}(await this.pool.lease(options));`,
+    warmUpSignature: `static warmUp<K extends keyof ${service.name} & string>(method: K, ...args: Parameters<${service.name}[K]>): ${local.WarmUpConfig}`,
     leaseClassDoc: `/** Calls ${service.name} on one leased worker, in order; \`release()\` (or \`await using\`) gives the worker back. */`,
     leaseClassHead: `export class ${names.leaseClass} extends ${names.callsClass}`,
     leaseType: local.Lease,

@@ -74,7 +74,8 @@ export interface PoolConfig {
    * deadline is the method's own timeout (its @timeout, else methodCallTimeoutMs). If it
    * throws, crashes or times out, the worker failed to start (WorkerStartError, with the remote
    * error), with the backoff of any failed start. A method the interface lacks, or `args` its
-   * validators refuse, is a ConfigurationError at create(), before any process starts.
+   * validators refuse, is a ConfigurationError at create(), before any process starts. The
+   * generated client's static `warmUp(method, ...args)` builds one typed against the interface.
    * @default undefined (none)
    */
   warmUp?: WarmUpConfig;

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CallOptions, LeaseOptions, ProcessPool, Remote } from 'process-sandbox';
+import type { CallOptions, LeaseOptions, ProcessPool, Remote, WarmUpConfig } from 'process-sandbox';
 import { ITestServiceClient, type ITestServiceLease } from '../.generated/js/.generated/services/ITestService.client.js';
 import type { ITestService, Shape } from '../services/ITestService.js';
 
@@ -72,5 +72,19 @@ describe('the generated client\'s types', () => {
     };
     void check;
     void acquire;
+  });
+
+  it('types a warm-up against the interface', () => {
+    expectTypeOf(ITestServiceClient.warmUp('add', 1, 2)).toEqualTypeOf<WarmUpConfig>();
+    expectTypeOf(ITestServiceClient.warmUp('concat', ['a'])).toEqualTypeOf<WarmUpConfig>();
+    const check = (): void => {
+      // @ts-expect-error: not a method of the interface
+      void ITestServiceClient.warmUp('subtract', 1, 2);
+      // @ts-expect-error: a string where the method takes a number
+      void ITestServiceClient.warmUp('add', '1', 2);
+      // @ts-expect-error: a missing argument
+      void ITestServiceClient.warmUp('add', 1);
+    };
+    void check;
   });
 });

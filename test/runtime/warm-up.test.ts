@@ -22,6 +22,11 @@ describe('warm-up', () => {
     expect(c.pool.stats().workers.map((w) => w.callsServed)).toEqual([1, 1]);
   });
 
+  it('the client\'s typed warmUp() names the method and its arguments', async () => {
+    const c = await elastic({ minPoolSize: 1, maxPoolSize: 1, warmUp: IElasticClient.warmUp('warm', 9) });
+    expect((await c.probe()).warmUps).toEqual([9]);
+  });
+
   it('replacements are warmed before they take a call: recycle successors, crash replacements and spares', async () => {
     const c = await elastic({ maxPoolSize: 2, processRecycleThreshold: 5, warmUp: { method: 'warm', args: [3] } });
     const pids = new Set<number>();
