@@ -8,7 +8,8 @@
  * The pool grants a lease (pool.ts, through a 'lease-begin' call that waits in the queue like any
  * call) and takes its worker back when it ends; this file keeps the lease's own rules.
  */
-import { CallAbortedError, CallTimeoutError, LeaseLostError, ProtocolError, WorkerCrashedError, type LeaseEndReason } from './errors.js';
+import type { ResolvedConfig } from './config.js';
+import { CallAbortedError, CallTimeoutError, ConfigurationError, LeaseLostError, ProtocolError, WorkerCrashedError, type LeaseEndReason } from './errors.js';
 import { PendingCall, type CallOptions } from './call.js';
 import { checkArguments, type MethodDescriptor } from './service.js';
 import { RemoteStream, type StreamHost } from './stream.js';
@@ -52,6 +53,31 @@ export interface LeaseHost {
 const anything = (): undefined => undefined;
 export const LEASE_BEGIN: MethodDescriptor = { id: -1, name: 'lease', params: ['freshInstance'], required: 0, args: [anything], result: anything };
 const LEASE_END: MethodDescriptor = { id: -1, name: 'release', params: [], required: 0, args: [], result: anything };
+
+/** setTimeout's own ceiling. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A lease's options checked (ConfigurationError naming the bad one), with the pool's defaults filled in. */
+export function resolveLeaseOptions(options: LeaseOptions | undefined, config: Pick<ResolvedConfig, 'methodCallTimeoutMs' | 'maxLeaseMs' | 'leaseIdleTimeoutMs' | 'newInstancePerLease'>): { timeoutMs: number; maxLeaseMs: number | undefined; idleTimeoutMs: number | undefined; newInstance: boolean } {
+  const o = options ?? {};
+  const ms = (field: 'timeoutMs' | 'maxLeaseMs' | 'idleTimeoutMs'): number | undefined => {
+    const value = o[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+      throw new ConfigurationError([{ field: `lease options.${field}`, problem: `expected a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${typeof value === 'number' ? value : typeof value}` }]);
+    }
+    return value;
+  };
+  if (o.newInstance !== undefined && typeof o.newInstance !== 'boolean') {
+    throw new ConfigurationError([{ field: 'lease options.newInstance', problem: `expected true or false, got ${typeof o.newInstance}` }]);
+  }
+  return {
+    timeoutMs: ms('timeoutMs') ?? config.methodCallTimeoutMs,
+    maxLeaseMs: ms('maxLeaseMs') ?? config.maxLeaseMs,
+    idleTimeoutMs: ms('idleTimeoutMs') ?? config.leaseIdleTimeoutMs,
+    newInstance: o.newInstance ?? config.newInstancePerLease,
+  };
+}
 
 let nextLeaseId = 1;
 
