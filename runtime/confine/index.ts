@@ -8,6 +8,7 @@
 import type { ResolvedConfig } from '../config.js';
 import { ConfinementUnsupportedError } from '../errors.js';
 import { probeKernel } from './kernel.js';
+import type { ResolvedConfine } from './options.js';
 import type { WorkerConfinePlan } from './plan.js';
 import type { Confinement } from './report.js';
 import { expectedConfinement, unsupportedKnobs } from './requirements.js';
@@ -35,8 +36,19 @@ export async function prepareConfinement(config: ResolvedConfig): Promise<PoolCo
     if (confine.onUnsupported === 'fail') throw error;
     config.logger.warn(error.message);
   }
-  const plan = kernel.platform === 'linux' ? workerPlan(config, confine, kernel) : undefined;
+  const plan = kernel.platform === 'linux' ? workerPlan(config, confine, kernel)
+    : kernel.platform === 'win32' ? windowsPlan(confine) : undefined;
   const env = { ...config.env };
-  if (plan !== undefined) delete env['NODE_EXTRA_CA_CERTS'];
+  // Linux's first image never needs it; a Windows worker (one image) only with the network.
+  if (plan !== undefined && (plan.windows === undefined || !confine.network)) delete env['NODE_EXTRA_CA_CERTS'];
   return { plan, expected: expectedConfinement(confine, kernel), env };
+}
+
+/** Windows: the parent's job limits (runtime/platform/win32/job.ts) and the worker's token. */
+function windowsPlan(confine: ResolvedConfine): WorkerConfinePlan {
+  return {
+    windows: { parentPid: process.pid, lowIntegrity: confine.write.length === 0 },
+    landlockAbi: 0, seccomp: false, rules: [], secondImageEnv: {},
+    network: confine.network, childProcesses: confine.childProcesses,
+  };
 }

@@ -7,6 +7,8 @@
  *
  * Test-only: SANDBOX_TEST_LANDLOCK_ABI, read in the application (never by workers), makes the
  * probe report at most that ABI, so the tests can show what an older kernel gets.
+ * SANDBOX_TEST_TRUST_WINE=1 makes a Windows probe under Wine answer as Windows would (wine:
+ * null), so the tests can show that workers which find Wine's limits unenforced are refused.
  */
 import { arch, platform } from 'node:process';
 
@@ -21,6 +23,12 @@ export interface KernelSupport {
   readonly seccomp: boolean;
   /** worker-template/confine/syscalls.ts has this architecture's numbers. */
   readonly archKnown: boolean;
+  /**
+   * Windows: the Wine version this runs under, or null on Windows itself. Wine accepts the job
+   * limits and the token change confinement makes there but enforces none of them (tested in
+   * test/windows/confine.test.ts), so under Wine those knobs are unsupported. null elsewhere.
+   */
+  readonly wine: string | null;
 }
 
 /** The architectures worker-template/confine/syscalls.ts knows (a test keeps the two in step). */
@@ -37,6 +45,7 @@ let probed: Promise<KernelSupport> | undefined;
 export async function probeKernel(): Promise<KernelSupport> {
   probed ??= probe();
   const kernel = await probed;
+  if (kernel.wine !== null && process.env['SANDBOX_TEST_TRUST_WINE'] === '1') return { ...kernel, wine: null };
   const forced = process.env['SANDBOX_TEST_LANDLOCK_ABI'];
   if (forced === undefined || forced === '') return kernel;
   return { ...kernel, landlockAbi: Math.min(kernel.kernelLandlockAbi, Math.max(0, Math.floor(Number(forced)) || 0)) };
@@ -44,7 +53,11 @@ export async function probeKernel(): Promise<KernelSupport> {
 
 async function probe(): Promise<KernelSupport> {
   const archKnown = FILTERED_ARCHES.includes(arch);
-  if (platform !== 'linux') return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, seccomp: false, archKnown };
+  if (platform === 'win32') {
+    const { wineVersion } = await import('../platform/win32/wine.js');
+    return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, seccomp: false, archKnown, wine: wineVersion() };
+  }
+  if (platform !== 'linux') return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, seccomp: false, archKnown, wine: null };
   const { default: koffi } = await import('koffi');
   const syscall = koffi.load('libc.so.6').func('long syscall(long nr, ...)');
   const abi = Math.max(0, Number(syscall(SYS_LANDLOCK_CREATE_RULESET, 'void *', null, 'size_t', 0, 'uint32', LANDLOCK_CREATE_RULESET_VERSION)));
@@ -55,5 +68,5 @@ async function probe(): Promise<KernelSupport> {
     action.writeUInt32LE(SECCOMP_RET_ERRNO, 0);
     seccomp = Number(syscall(nr, 'uint32', SECCOMP_GET_ACTION_AVAIL, 'uint32', 0, 'void *', action)) === 0;
   }
-  return { platform, arch, landlockAbi: abi, kernelLandlockAbi: abi, seccomp, archKnown };
+  return { platform, arch, landlockAbi: abi, kernelLandlockAbi: abi, seccomp, archKnown, wine: null };
 }

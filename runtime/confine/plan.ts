@@ -19,7 +19,22 @@ export interface ConfineRule {
   readonly optional?: boolean;
 }
 
+/**
+ * Windows (docs/confinement.md): the parent puts the worker in a Job Object of its own, nested in
+ * the pool's, with JOB_OBJECT_LIMIT_ACTIVE_PROCESS 1 (without childProcesses) and every UI
+ * restriction, before the worker reads its bootstrap; the worker lowers itself to low integrity
+ * once its pipe is connected, then checks each limit with a canary (worker-template/confine/windows.ts).
+ */
+export interface WindowsConfinePlan {
+  /** The application's pid: low integrity must keep the worker from opening it to terminate it. */
+  readonly parentPid: number;
+  /** Lower the token to low integrity: only with `write` empty, since it refuses every write. */
+  readonly lowIntegrity: boolean;
+}
+
 export interface WorkerConfinePlan {
+  /** Present on Windows, where the Linux fields below are empty (no Landlock, no seccomp). */
+  readonly windows?: WindowsConfinePlan;
   /** Restrict with this Landlock ABI (at most the kernel's); 0: no Landlock. */
   readonly landlockAbi: number;
   /** Install the seccomp filter (worker-template/confine/seccomp-filter.ts). */

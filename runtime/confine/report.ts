@@ -26,8 +26,17 @@ export interface Confinement {
   readonly network: Enforcement;
   /** No program is started: no exec, no fork. */
   readonly childProcesses: Enforcement;
-  /** No signal reaches a process outside the worker's own (its parent, the application, others). */
+  /**
+   * No signal reaches a process outside the worker's own (its parent, the application, others).
+   * Windows: no process of the application's integrity can be opened to terminate it, or to read
+   * or write its memory.
+   */
   readonly signals: Enforcement;
+  /**
+   * Windows only: the worker's job refuses it the desktop, the clipboard, global atoms, other
+   * processes' USER handles, system parameters, display settings and ExitWindows. Absent elsewhere.
+   */
+  readonly uiRestrictions?: Enforcement;
 }
 
 export const KNOBS = ['read', 'write', 'network', 'childProcesses', 'signals'] as const;
@@ -39,5 +48,5 @@ export function isConfinement(value: unknown): value is Confinement {
   const v = value as Record<string, unknown>;
   const level = (x: unknown): boolean => x === 'enforced' || x === 'allowed' || x === 'unenforced';
   return typeof v['landlockAbi'] === 'number' && typeof v['seccomp'] === 'boolean' && typeof v['noNewPrivs'] === 'boolean'
-    && KNOBS.every((k) => level(v[k]));
+    && KNOBS.every((k) => level(v[k])) && (v['uiRestrictions'] === undefined || level(v['uiRestrictions']));
 }

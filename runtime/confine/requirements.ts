@@ -15,10 +15,17 @@
  *
  * TCP rules (ABI 4) and abstract Unix socket scoping (ABI 6) are applied where the kernel has
  * them when the network is off, as a second layer under the filter, and required by nothing.
+ *
+ * Windows, without administrator rights, has a Job Object and the process token (./windows.ts
+ * says what each knob needs there): `childProcesses: false` and UI restrictions through the
+ * job, `write: []` and `signals` through low integrity; `read` and `network: false` cannot be
+ * enforced, so a Windows pool with `confine` needs `onUnsupported: 'warn'`. Wine accepts every
+ * one of those calls and enforces none of them.
  */
 import type { ResolvedConfine } from './options.js';
 import type { KernelSupport } from './kernel.js';
 import type { Confinement, Enforcement, Knob } from './report.js';
+import { windowsUnsupported } from './windows.js';
 
 export interface Unsupported {
   readonly knob: Knob;
@@ -36,6 +43,7 @@ const LANDLOCK_NEEDS: Readonly<Record<'read' | 'write' | 'signals', { abi: numbe
 export function unsupportedKnobs(options: ResolvedConfine, kernel: KernelSupport): Unsupported[] {
   const out: Unsupported[] = [];
   const wanted: Knob[] = ['read', 'write', ...(options.network ? [] : ['network' as const]), ...(options.childProcesses ? [] : ['childProcesses' as const]), 'signals'];
+  if (kernel.platform === 'win32') return windowsUnsupported(options, wanted, kernel.wine);
   if (kernel.platform !== 'linux') {
     for (const knob of wanted) out.push({ knob, needs: `Linux (Landlock and seccomp); this is ${kernel.platform}, where process-sandbox does not confine workers yet` });
     return out;
@@ -70,5 +78,7 @@ export function expectedConfinement(options: ResolvedConfine, kernel: KernelSupp
     network: level('network', options.network),
     childProcesses: level('childProcesses', options.childProcesses),
     signals: level('signals', false),
+    // Windows: the job's UI limits, which no option turns off; Wine keeps none of them.
+    ...(kernel.platform === 'win32' ? { uiRestrictions: kernel.wine === null ? 'enforced' as const : 'unenforced' as const } : {}),
   };
 }

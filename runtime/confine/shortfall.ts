@@ -14,5 +14,6 @@ export function shortfall(expected: Confinement, reported: Confinement): string[
     // A knob the pool allows must not be refused either: the implementation relies on it.
     if (expected[knob] === 'allowed' && reported[knob] !== 'allowed') missing.push(`${knob} ${reported[knob]}, not allowed`);
   }
+  if (expected.uiRestrictions === 'enforced' && reported.uiRestrictions !== 'enforced') missing.push(`uiRestrictions ${reported.uiRestrictions ?? 'not reported'}, not enforced`);
   return missing;
 }

@@ -13,15 +13,26 @@ export interface DirectSpawnOptions {
   readonly detached: boolean;
   /** Kill the worker's process group, not the worker alone (POSIX, with `detached`). */
   readonly groupKill: boolean;
+  /**
+   * Write the bootstrap only when `releaseBootstrap()` is called (Windows confinement: once the
+   * worker is in its job, so that everything it checks about itself holds already).
+   */
+  readonly holdBootstrap?: boolean;
+}
+
+/** A worker whose bootstrap waits for `releaseBootstrap()` (spawned with holdBootstrap). */
+export interface HeldChild extends WorkerChild {
+  releaseBootstrap(): void;
 }
 
 /** Throws what child_process.spawn throws synchronously (EINVAL, EAGAIN); ENOENT and EACCES arrive as 'error'. */
-export function spawnDirect(request: SpawnRequest, options: DirectSpawnOptions): WorkerChild {
+export function spawnDirect(request: SpawnRequest, options: DirectSpawnOptions): HeldChild {
   return new DirectChild(request, options);
 }
 
-class DirectChild extends EventEmitter<WorkerChildEvents> implements WorkerChild {
+class DirectChild extends EventEmitter<WorkerChildEvents> implements HeldChild {
   readonly #child: ChildProcess;
+  #bootstrap: string | undefined;
   readonly #groupKill: boolean;
   readonly gone: Promise<void>;
 
@@ -45,11 +56,18 @@ class DirectChild extends EventEmitter<WorkerChildEvents> implements WorkerChild
     });
     child.on('exit', (code, signal) => this.emit('exit', code, signal, undefined));
     child.stdin!.on('error', () => {});
-    child.stdin!.end(bootstrapLine(request, process.pid));
+    this.#bootstrap = bootstrapLine(request, process.pid);
+    if (options.holdBootstrap !== true) this.releaseBootstrap();
     // An idle worker must not keep the application alive; busy ones do, through their socket.
     child.unref();
     (child.stdout as unknown as Socket).unref?.();
     (child.stderr as unknown as Socket).unref?.();
+  }
+
+  releaseBootstrap(): void {
+    if (this.#bootstrap === undefined) return;
+    this.#child.stdin!.end(this.#bootstrap);
+    this.#bootstrap = undefined;
   }
 
   get pid(): number | undefined {

@@ -1,9 +1,11 @@
 /**
- * Windows: named pipes under \\.\pipe\, one Job Object per pool (kill-on-job-close), resources
- * through Win32. The Win32 calls live in ./win32/, bound through koffi on first use.
+ * Windows: named pipes under \\.\pipe\, one Job Object per pool (kill-on-job-close), and for a
+ * confined worker one of its own nested in it (./win32/job.ts), resources through Win32. The
+ * Win32 calls live in ./win32/, bound through koffi on first use.
  */
-import { spawnDirect } from './direct-spawn.js';
-import type { Platform } from './platform.js';
+import type { WorkerConfinePlan } from '../confine/plan.js';
+import { spawnDirect, type HeldChild } from './direct-spawn.js';
+import type { Platform, WorkerChild } from './platform.js';
 import { JobIsolation } from './win32/job.js';
 import { workerMemoryCeiling } from './win32/pe.js';
 import { sampleWin32 } from './win32/resources.js';
@@ -24,11 +26,22 @@ export const windowsPlatform: Platform = {
   workerMemoryCeilingBytes: workerMemoryCeiling,
   openIsolation(options) {
     const job = new JobIsolation(options);
+    const confined = new WeakMap<WorkerChild, { child: HeldChild; plan: WorkerConfinePlan }>();
     return {
       // detachWorkers is read at each spawn: the Windows tests switch it on the compiled object.
       // A kill ends the worker alone; what it started stays in the pool's job until close.
-      spawn: (request) => spawnDirect(request, { detached: windowsPlatform.detachWorkers, groupKill: false }),
-      adopt: (child) => job.adopt(child),
+      spawn: (request) => {
+        const plan = (request.bootstrap as { confine?: WorkerConfinePlan }).confine;
+        // A confined worker reads its bootstrap, and so checks itself, only once it is in its job.
+        const child = spawnDirect(request, { detached: windowsPlatform.detachWorkers, groupKill: false, holdBootstrap: plan?.windows !== undefined });
+        if (plan?.windows !== undefined) confined.set(child, { child, plan });
+        return child;
+      },
+      adopt: (child) => {
+        const held = confined.get(child);
+        job.adopt(child, held === undefined ? undefined : { childProcesses: held.plan.childProcesses });
+        held?.child.releaseBootstrap();
+      },
       close: () => job.close(),
     };
   },

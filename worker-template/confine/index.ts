@@ -11,6 +11,9 @@
  *
  * Without Landlock (onUnsupported 'warn' on a kernel without it) the first image restricts
  * nothing but still executes again; the second sets the filter and says what it lacks.
+ *
+ * Windows has one image: the parent's job holds it before it reads its bootstrap, and once
+ * connected it lowers its own token and checks itself (./windows.ts).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import type { ConfineRule, WorkerConfinePlan } from '../../runtime/confine/plan.js';
@@ -20,10 +23,12 @@ import { libc } from './libc.js';
 import { reexec } from './reexec.js';
 import { installFilter, refuseIoUring } from './seccomp.js';
 import { checkSelf } from './self-check.js';
+import { confineWindows } from './windows.js';
 
 /** Whether this image must restrict itself and execute again before it does anything else. */
 export function mustRestrictFirst(plan: WorkerConfinePlan | undefined): plan is WorkerConfinePlan {
-  return plan !== undefined && plan.restricted !== true;
+  // Windows has no re-exec: the parent's job holds every thread, and the token is the process's.
+  return plan !== undefined && plan.windows === undefined && plan.restricted !== true;
 }
 
 /**
@@ -43,6 +48,7 @@ export async function restrictThenReexec(bootstrap: { readonly confine?: WorkerC
 
 /** Step 2, once the channel is connected: what the worker reports in its hello. */
 export async function confineConnected(plan: WorkerConfinePlan): Promise<Confinement> {
+  if (plan.windows !== undefined) return confineWindows({ ...plan, windows: plan.windows });
   const c = await libc();
   setNoNewPrivs(c);
   if (plan.seccomp) {

@@ -32,13 +32,22 @@ export const JobObjectExtendedLimitInformation = 9;
 export const JOB_OBJECT_LIMIT_PROCESS_MEMORY = 0x0100;
 export const JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION = 0x0400;
 export const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
+export const JOB_OBJECT_LIMIT_ACTIVE_PROCESS = 0x0008;
+export const JobObjectBasicUIRestrictions = 4;
+/**
+ * Every JOB_OBJECT_UILIMIT_*: HANDLES (0x1, USER handles of processes outside the job),
+ * READCLIPBOARD (0x2), WRITECLIPBOARD (0x4), SYSTEMPARAMETERS (0x8), DISPLAYSETTINGS (0x10),
+ * GLOBALATOMS (0x20, the job gets an atom table of its own), DESKTOP (0x40, no new desktop or
+ * switching), EXITWINDOWS (0x80).
+ */
+export const JOB_OBJECT_UILIMIT_ALL = 0xff;
 
 export const GR_GDIOBJECTS = 0;
 export const GR_USEROBJECTS = 1;
 
 /** JOBOBJECT_EXTENDED_LIMIT_INFORMATION as JavaScript sees it (the members this code sets or reads). */
 export interface ExtendedLimitInformation {
-  BasicLimitInformation: { LimitFlags: number };
+  BasicLimitInformation: { LimitFlags: number; ActiveProcessLimit?: number };
   ProcessMemoryLimit: number | bigint;
 }
 
@@ -66,6 +75,8 @@ export interface Win32 {
   SetInformationJobObject(job: Handle, infoClass: number, info: ExtendedLimitInformation, size: number): number;
   QueryInformationJobObject(job: Handle, infoClass: number, info: Partial<ExtendedLimitInformation>, size: number, returned: null): number;
   AssignProcessToJobObject(job: Handle, process: Handle): number;
+  /** SetInformationJobObject with JobObjectBasicUIRestrictions (a DWORD of JOB_OBJECT_UILIMIT_*). */
+  SetJobUiRestrictions(job: Handle, infoClass: number, flags: number[], size: number): number;
   IsProcessInJob(process: Handle, job: Handle | null, result: number[]): number;
   OpenProcess(access: number, inherit: number, pid: number): Handle | null;
   CloseHandle(handle: Handle): number;
@@ -166,6 +177,7 @@ function bind(): Win32 {
     CreateJobObjectW: fn<Win32['CreateJobObjectW']>(kernel32, 'CreateJobObjectW', HANDLE, [HANDLE, 'const char16_t *']),
     SetInformationJobObject: fn<Win32['SetInformationJobObject']>(kernel32, 'SetInformationJobObject', BOOL, [HANDLE, 'int', koffi.pointer(EXTENDED_LIMIT), DWORD]),
     QueryInformationJobObject: fn<Win32['QueryInformationJobObject']>(kernel32, 'QueryInformationJobObject', BOOL, [HANDLE, 'int', out(EXTENDED_LIMIT), DWORD, koffi.pointer(DWORD)]),
+    SetJobUiRestrictions: fn<Win32['SetJobUiRestrictions']>(kernel32, 'SetInformationJobObject', BOOL, [HANDLE, 'int', koffi.pointer(DWORD), DWORD]),
     AssignProcessToJobObject: fn<Win32['AssignProcessToJobObject']>(kernel32, 'AssignProcessToJobObject', BOOL, [HANDLE, HANDLE]),
     IsProcessInJob: fn<Win32['IsProcessInJob']>(kernel32, 'IsProcessInJob', BOOL, [HANDLE, HANDLE, out(BOOL)]),
     OpenProcess: fn<Win32['OpenProcess']>(kernel32, 'OpenProcess', HANDLE, [DWORD, BOOL, DWORD]),

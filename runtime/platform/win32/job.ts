@@ -8,11 +8,18 @@
  * breakaway, so whatever a worker starts stays in the pool's job too, even though libuv's job
  * lets children break away silently. The job also sets DIE_ON_UNHANDLED_EXCEPTION, so a worker
  * that crashes in native code dies at once instead of waiting on an error-reporting dialog.
+ *
+ * A confined worker (docs/confinement.md) then goes into a job of its own, nested in the pool's:
+ * JOB_OBJECT_LIMIT_ACTIVE_PROCESS 1 without childProcesses (a limit on the pool's job would count
+ * every worker), and every UI restriction. Windows applies the strictest limit of the jobs a
+ * process is in, so the pool's kill-on-close still holds. The handle is closed at once: a job
+ * lives, with its limits, as long as a process is in it, and without kill-on-close closing it
+ * kills nothing.
  */
 import type { IsolationOptions } from '../platform.js';
 import {
-  JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
-  JobObjectExtendedLimitInformation, PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_SET_QUOTA, PROCESS_TERMINATE, STILL_ACTIVE, win32, type Handle,
+  JOB_OBJECT_LIMIT_ACTIVE_PROCESS, JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
+  JOB_OBJECT_UILIMIT_ALL, JobObjectBasicUIRestrictions, JobObjectExtendedLimitInformation, PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_SET_QUOTA, PROCESS_TERMINATE, STILL_ACTIVE, win32, type Handle,
 } from './api.js';
 
 /** size_t's ceiling in a 32-bit process: a larger limit could not be expressed. */
@@ -27,8 +34,11 @@ export class JobIsolation {
     this.#options = options;
   }
 
-  /** Puts the worker in the pool's job; the worker waits for the go-ahead until this returns. */
-  adopt(child: { readonly pid: number | undefined }): void {
+  /**
+   * Puts the worker in the pool's job, and a confined one in its own job within it; the worker
+   * waits for the go-ahead until this returns.
+   */
+  adopt(child: { readonly pid: number | undefined }, confine?: { readonly childProcesses: boolean }): void {
     if (this.#closed) throw new Error('the pool\'s Job Object is closed');
     if (child.pid === undefined) throw new Error('the worker has no process id (it did not start)');
     const api = win32();
@@ -44,6 +54,7 @@ export class JobIsolation {
         if (api.GetExitCodeProcess(worker, code) !== 0 && code[0] !== STILL_ACTIVE) return;
         throw new Error(`AssignProcessToJobObject failed with Win32 error ${error}: the worker is not in the pool's Job Object, so it could outlive this process`);
       }
+      if (confine !== undefined) confineInOwnJob(worker, confine.childProcesses);
     } finally {
       api.CloseHandle(worker);
     }
@@ -79,5 +90,24 @@ export class JobIsolation {
     }
     this.#job = job;
     return job;
+  }
+}
+
+/** The confined worker's own job, nested in the pool's (it must join the pool's first). */
+function confineInOwnJob(worker: Handle, childProcesses: boolean): void {
+  const api = win32();
+  const job = api.CreateJobObjectW(null, null);
+  if (job === null) throw new Error(`CreateJobObjectW (the worker's own job) failed with Win32 error ${api.GetLastError()}`);
+  try {
+    const fail = (what: string): never => { throw new Error(`${what} failed with Win32 error ${api.GetLastError()}: the worker cannot be confined`); };
+    // Kill-on-close stays the pool's; this one ends when its process does.
+    const flags = JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION | (childProcesses ? 0 : JOB_OBJECT_LIMIT_ACTIVE_PROCESS);
+    const size = api.koffi.sizeof(api.structs.JOBOBJECT_EXTENDED_LIMIT_INFORMATION);
+    if (api.SetInformationJobObject(job, JobObjectExtendedLimitInformation, { BasicLimitInformation: { LimitFlags: flags, ActiveProcessLimit: 1 }, ProcessMemoryLimit: 0 }, size) === 0) fail('SetInformationJobObject (ActiveProcessLimit 1)');
+    if (api.AssignProcessToJobObject(job, worker) === 0) fail('AssignProcessToJobObject (the worker\'s own job, nested in the pool\'s)');
+    // After the assignment: Windows nests no job that has UI limits already.
+    if (api.SetJobUiRestrictions(job, JobObjectBasicUIRestrictions, [JOB_OBJECT_UILIMIT_ALL], 4) === 0) fail('SetInformationJobObject (UI restrictions on the worker\'s nested job)');
+  } finally {
+    api.CloseHandle(job);
   }
 }

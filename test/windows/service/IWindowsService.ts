@@ -7,7 +7,19 @@ export interface WorkerIdentity {
   inJob: boolean;
 }
 
+/** What a worker could do that a confined one must not, tried from inside (test/windows/confine.test.ts). */
+export interface EscapeAttempts {
+  /** child_process.spawnSync of node.exe --version ran. */
+  started: boolean;
+  /** A new file in the temporary directory (labelled medium) was created. */
+  wroteTemp: boolean;
+  /** OpenProcess(PROCESS_TERMINATE) of the application succeeded. */
+  openedParent: boolean;
+}
+
 export interface IWindowsService {
+  /** Tries what confinement refuses on Windows; each attempt is undone if it succeeded. */
+  tryEscapes(): EscapeAttempts;
   whoami(): WorkerIdentity;
   add(a: number, b: number): number;
   echo(data: Uint8Array): Uint8Array;

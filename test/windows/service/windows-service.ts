@@ -1,6 +1,10 @@
 /** The implementation of IWindowsService: Win32 calls through koffi, from inside a worker. */
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import koffi from 'koffi';
-import type { IWindowsService, WorkerIdentity } from './IWindowsService.js';
+import type { EscapeAttempts, IWindowsService, WorkerIdentity } from './IWindowsService.js';
 
 type Fn<A extends unknown[], R> = (...args: A) => R;
 const kept: unknown[] = [];
@@ -16,6 +20,8 @@ const kernel32 = lazy(() => {
     IsProcessInJob: lib.func('__stdcall', 'IsProcessInJob', 'int', ['void *', 'void *', koffi.out(koffi.pointer('int'))]) as Fn<[bigint, null, number[]], number>,
     GetCurrentProcess: lib.func('__stdcall', 'GetCurrentProcess', 'void *', []) as Fn<[], bigint>,
     CreateEventW: lib.func('__stdcall', 'CreateEventW', 'void *', ['void *', 'int', 'int', 'void *']) as Fn<[null, number, number, null], bigint | null>,
+    OpenProcess: lib.func('__stdcall', 'OpenProcess', 'void *', ['uint32_t', 'int', 'uint32_t']) as Fn<[number, number, number], bigint | null>,
+    CloseHandle: lib.func('__stdcall', 'CloseHandle', 'int', ['void *']) as Fn<[bigint], number>,
   };
 });
 const msvcrt = lazy(() => {
@@ -38,6 +44,15 @@ export class WindowsService implements IWindowsService {
     const inJob = [0];
     k.IsProcessInJob(k.GetCurrentProcess(), null, inJob);
     return { platform: process.platform, arch: process.arch, pid: process.pid, inJob: inJob[0] === 1 };
+  }
+  tryEscapes(): EscapeAttempts {
+    const started = spawnSync(process.execPath, ['--version'], { stdio: 'ignore', windowsHide: true }).error === undefined;
+    const file = join(tmpdir(), `escape-${process.pid}-${Date.now()}`);
+    let wroteTemp = false;
+    try { closeSync(openSync(file, 'wx')); wroteTemp = true; unlinkSync(file); } catch { /* refused */ }
+    const parent = kernel32().OpenProcess(0x0001, 0, process.ppid);
+    if (parent !== null) kernel32().CloseHandle(parent);
+    return { started, wroteTemp, openedParent: parent !== null };
   }
   add(a: number, b: number): number { return a + b; }
   echo(data: Uint8Array): Uint8Array { return data; }
