@@ -45,8 +45,10 @@ export interface LeaseHost {
   ended(lease: Lease, reason: LeaseEndReason, lost: boolean): void;
   /** Something the holder should know but no call fails of (a dispose that threw). */
   warn(message: string): void;
+  /** One of its calls or streams was aborted (the pool counts it in stats().totals.aborted). */
+  aborted(): void;
   /** What streams on the lease need of the pool: its stream settings, and close() ending unread streams. */
-  readonly streams: { readonly highWaterMark: number; readonly stopGraceMs: number; track(call: PendingCall): void; aborted(): void };
+  readonly streams: { readonly highWaterMark: number; readonly stopGraceMs: number; track(call: PendingCall): void };
 }
 
 /** The pseudo-methods that begin and end a lease: what error messages and events name. */
@@ -145,7 +147,7 @@ export class Lease {
         // A lease waiting to end may end now.
         this.free();
       },
-      aborted: () => host.streams.aborted(),
+      aborted: () => host.aborted(),
     };
     const { maxLeaseMs, idleTimeoutMs } = limits;
     if (maxLeaseMs !== undefined) {
@@ -269,6 +271,7 @@ export class Lease {
 
   #abort(call: PendingCall, reason: unknown): void {
     if (call.settled) return;
+    this.#host.aborted();
     const i = this.#waiting.indexOf(call);
     if (i >= 0) {
       this.#waiting.splice(i, 1);

@@ -272,11 +272,11 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       settled: this.#onSettled,
       ended: (l, reason, lost) => this.#onLeaseEnded(worker, l, reason, lost),
       warn: (message) => this.config.logger.warn(message),
+      aborted: () => { this.#totals.aborted++; },
       streams: {
         highWaterMark: this.config.streamHighWaterMark,
         stopGraceMs: this.config.shutdownGraceMs,
         track: (call) => { this.#streams.add(call); },
-        aborted: () => { this.#totals.aborted++; },
       },
     }, limits, freshInstance);
     this.#leases.add(lease);
@@ -736,11 +736,12 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     worker.successor = undefined;
     worker.standbyFor = undefined;
     this.#recycler.forget(worker);
+    const how = `${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''}`;
     const lease = worker.lease;
-    if (lease instanceof Lease) lease.workerGone(`its worker exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
+    if (lease instanceof Lease) lease.workerGone(`its worker exited (${how})`);
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
-    this.config.logger[level](`${worker.label} exited (${info.reason}${info.signal ? `, signal ${info.signal}` : info.exitCode !== null ? `, code ${info.exitCode}` : ''})`);
+    this.config.logger[level](`${worker.label} exited (${how})`);
     this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
     if (this.#state === 'closed') return;
     this.#pump();

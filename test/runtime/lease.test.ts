@@ -187,6 +187,7 @@ describe('a lease whose worker dies is lost, never moved', () => {
     running.abort();
     expect(await first).toMatchObject({ name: 'AbortError', wasRunning: true });
     await expect(lease.whoAmI()).rejects.toBeInstanceOf(LeaseLostError);
+    expect(c.pool.stats().totals.aborted).toBe(2);
   });
 });
 
