@@ -32,6 +32,11 @@ export abstract class SandboxError extends Error {
   }
 }
 
+/** An error's message without the library's prefix, to quote inside another of its messages. */
+export function unprefixed(error: Error): string {
+  return error.message.replace(/^\[process-sandbox\] /, '');
+}
+
 /** True for any error raised by process-sandbox, from any copy of the library. */
 export function isSandboxError(error: unknown): error is SandboxError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;

@@ -26,7 +26,7 @@ import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
-import { CallAbortedError, CallTimeoutError, CircuitOpenError, ConfigurationError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
+import { CallAbortedError, CallTimeoutError, CircuitOpenError, ConfigurationError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, unprefixed, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
@@ -536,7 +536,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #cannotStart(method: string): WorkerStartError | undefined {
     const last = this.#starts.lastError;
     if (last === undefined || this.#starts.waitMs === 0 || this.#liveCount().live > 0) return undefined;
-    const why = last.message.replace(/^\[process-sandbox\] /, '').split('\n--- worker stderr')[0];
+    const why = unprefixed(last).split('\n--- worker stderr')[0];
     return new WorkerStartError(`"${method}" was not run: no worker of this pool can start (${this.#starts.failuresInARow} failed in a row; the next try is at ${this.#starts.nextAttemptAt.toISOString()}). The last one: ${why}`,
       { stderrTail: last.stderrTail, remote: last.remote, cause: last });
   }

@@ -6,7 +6,7 @@
  * it takes a call.
  */
 import type { ResolvedConfig } from './config.js';
-import { ConfigurationError, isSandboxError } from './errors.js';
+import { ConfigurationError, isSandboxError, unprefixed } from './errors.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 
 /** A warm-up each new worker runs before it takes calls. */
@@ -28,7 +28,7 @@ export function resolveWarmUp(service: ServiceDescriptor, warmUp: ResolvedConfig
     checkArguments(method, warmUp.args);
   } catch (error) {
     if (!isSandboxError(error)) throw error;
-    const why = error.message.replace(/^\[process-sandbox\] /, '');
+    const why = unprefixed(error);
     throw new ConfigurationError([{ field: 'warmUp.args', problem: `do not fit ${service.name}.${method.name}(${method.params.join(', ')}): ${why}` }]);
   }
   return { method, args: warmUp.args };

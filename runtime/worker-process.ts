@@ -6,7 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ResolvedConfig } from './config.js';
-import { CallTimeoutError, ProtocolError, RemoteError, WorkerCrashedError, WorkerStartError, type WorkerRef } from './errors.js';
+import { CallTimeoutError, ProtocolError, RemoteError, unprefixed, WorkerCrashedError, WorkerStartError, type WorkerRef } from './errors.js';
 import { LineSplitter } from './output.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
@@ -553,7 +553,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
       this.#becomeReady();
       return;
     }
-    const why = failure.message.replace(/^\[process-sandbox\] /, '');
+    const why = unprefixed(failure);
     this.#failStart(`${this.label} could not start: its warm-up ${error !== undefined ? why : `"${method.name}" returned what its interface refuses (${why})`}`, failure, error);
     this.#kill('start-failed');
   }
