@@ -47,6 +47,10 @@ export class PendingCall {
   lastWorker: { readonly label: string; readonly stderrTail: string } | undefined;
   /** For a method that streams its result: its items' side of the call (runtime/stream.ts). */
   stream: StreamRun | undefined;
+  /** When it was made (performance.now()): its queue wait runs from here (call-timings.ts). */
+  readonly madeAt = performance.now();
+  /** When it was last sent to a worker (performance.now()); 0 until it is. */
+  sentAt = 0;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: Error) => void;
   readonly #settled: ((call: PendingCall, error: Error | undefined) => void) | undefined;

@@ -3,6 +3,7 @@
  * pool that produces them (pool.ts).
  */
 import type { BreakerState } from './circuit-breaker.js';
+import type { MethodTimings } from './call-timings.js';
 import type { Confinement } from './confine/index.js';
 import type { LeaseEndReason } from './lease.js';
 import type { ResourceSample } from './platform/resources.js';
@@ -93,6 +94,12 @@ export interface PoolStats {
     readonly retries: number;
     readonly aborted: number;
   };
+  /**
+   * Per method, by name: run time and queue wait (count, min, mean, p50, p90, p99, max, in ms) of
+   * the calls that reached a worker since the pool started or its last resetStats()
+   * (call-timings.ts). A method with no such call is absent.
+   */
+  readonly methods: Readonly<Record<string, MethodTimings>>;
   /** What every worker enforces on itself, with `confine` (see ProcessPool.confinement). */
   readonly confinement: Confinement | undefined;
 }

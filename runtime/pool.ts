@@ -34,6 +34,7 @@ import type { LimitCrossed, RecycleReason } from './recycle-policy.js';
 import { PendingCall, type CallOptions } from './call.js';
 import { CallQueue, callPriority } from './call-queue.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { CallTimings } from './call-timings.js';
 import { Recycler } from './recycler.js';
 import { IdleReaper } from './idle-reaper.js';
 import { resolveWarmUp, type WarmUp } from './warm-up.js';
@@ -83,6 +84,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #growScheduled = false;
   /** Workers a #growSoon was asked for at least (a spare behind a worker that became busy), until #grow runs. */
   #demand = 0;
+  readonly #timings = new CallTimings();
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined, warmUp: WarmUp | undefined) {
@@ -315,8 +317,18 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       workers, queued: this.#queue.length, running, bufferedItems,
       circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
       totals: { ...this.#totals },
+      methods: this.#timings.snapshot(),
       confinement: this.confinement,
     };
+  }
+
+  /**
+   * Starts the latency histograms of stats().methods afresh: a lifetime p99 never recovers from
+   * one bad hour, so a dashboard reads and resets them each interval. The totals are lifetime
+   * counters and stay.
+   */
+  resetStats(): void {
+    this.#timings.reset();
   }
 
   /**
@@ -502,9 +514,10 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
     if (call.stream !== undefined) this.#streams.delete(call);
+    const reachedWorker = call.attempts > 0;
+    if (reachedWorker && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, performance.now() - call.sentAt);
     const breaker = this.#breaker;
     if (breaker === undefined) return;
-    const reachedWorker = call.attempts > 0;
     if (reachedWorker && (error === undefined || error instanceof RemoteError || error instanceof ValidationError)) {
       if (breaker.success() === 'closed') {
         this.config.logger.warn('a probe call succeeded: the circuit breaker closed, workers start again');

@@ -242,6 +242,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
       return;
     }
     const now = performance.now();
+    call.sentAt = now;
     this.#deadline = now + timeoutMs;
     this.#deadlineTimeoutMs = timeoutMs;
     if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);
