@@ -3,7 +3,7 @@
  * perf_hooks histograms (HDR, fixed memory, about 0.1 µs a record) and summarised by stats().
  * Only calls that reached a worker are recorded, whatever their outcome: a timed-out call's run
  * time is its timeout. A retried @idempotent call is recorded once, as it settles: its queue wait
- * runs from its admission to its last send, so it covers the earlier attempts. reset() starts
+ * runs from the call being made to its last send, so it covers the earlier attempts. reset() starts
  * every histogram afresh (pool.resetStats()), since a lifetime p99 never recovers from one bad hour.
  */
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
@@ -23,7 +23,7 @@ export interface LatencySummary {
 export interface MethodTimings {
   /** From the call's send to its worker to its end (its result, error, crash or timeout). */
   readonly runMs: LatencySummary;
-  /** From the call's admission (or the lease's turn) to its send to a worker. */
+  /** From the call being made to its send to a worker (on a lease: to its turn on the lease's worker). */
   readonly queueWaitMs: LatencySummary;
 }
 
