@@ -6,6 +6,7 @@
  */
 import type { MethodDescriptor } from './service.js';
 import type { StreamRun } from './stream.js';
+import { publishSettled, type CallTraceContext } from './diagnostics.js';
 
 /** Per-call options, the last argument of every generated client method. */
 export interface CallOptions {
@@ -28,7 +29,18 @@ export interface CallOptions {
 /** What a call asks of its worker: to run a method, or to begin or end a lease (lease.ts). */
 export type CallKind = 'call' | 'lease-begin' | 'lease-end';
 
+let lastCallId = 0;
+
+/**
+ * An id for a frame that asks a worker to run something: unique in the process, so that the
+ * caller's trace and the worker's callContext() name a call alike (a retry keeps its call's id).
+ */
+export function nextCallId(): number {
+  return ++lastCallId;
+}
+
 export class PendingCall {
+  readonly id = nextCallId();
   readonly method: MethodDescriptor;
   readonly args: unknown[];
   kind: CallKind = 'call';
@@ -44,13 +56,21 @@ export class PendingCall {
   /** The worker running it, while one is. */
   runningOn: { kill(reason: 'cancelled'): void } | undefined;
   /** The last worker it was sent to, for the breaker's account of a failure. */
-  lastWorker: { readonly label: string; readonly stderrTail: string } | undefined;
+  lastWorker: { readonly label: string; readonly stderrTail: string; readonly workerId: number; readonly pid: number | undefined } | undefined;
   /** For a method that streams its result: its items' side of the call (runtime/stream.ts). */
   stream: StreamRun | undefined;
   /** When it was made (performance.now()): its queue wait runs from here (call-timings.ts). */
   readonly madeAt = performance.now();
   /** When it was last sent to a worker (performance.now()); 0 until it is. */
   sentAt = 0;
+  /** When it settled (performance.now()); 0 until it does. */
+  settledAt = 0;
+  /** What it failed with, once settled. */
+  error: Error | undefined;
+  /** Its `process-sandbox:call` context, when it is traced (diagnostics.ts). */
+  trace: CallTraceContext | undefined;
+  /** While its admission runs: a settle then leaves the trace's events to admitTraced, after end. */
+  traceHeld = false;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: Error) => void;
   readonly #settled: ((call: PendingCall, error: Error | undefined) => void) | undefined;
@@ -75,9 +95,12 @@ export class PendingCall {
   settle(error: Error | undefined, value?: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    this.settledAt = performance.now();
+    this.error = error;
     this.runningOn = undefined;
     this.#cleanup?.();
     this.#settled?.(this, error);
+    if (this.trace !== undefined && !this.traceHeld) publishSettled(this, this.trace);
     if (error !== undefined) this.#reject(error);
     else this.#resolve(value);
   }

@@ -13,6 +13,7 @@ export {
 export type { Logger } from './logger.js';
 export type { CallOptions } from './call.js';
 export type { LatencySummary, MethodTimings } from './call-timings.js';
+export type { CallOrigin, CallOutcome, CallTraceContext } from './diagnostics.js';
 export type { CircuitBreakerOptions } from './circuit-breaker.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export { defineService, siblingModule, checkArguments, checkResult, checkItem, type MethodDescriptor, type ServiceDescriptor, type Remote, type RemoteResult, type Caller } from './service.js';

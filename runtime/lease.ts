@@ -11,6 +11,7 @@
 import type { ResolvedConfig } from './config.js';
 import { CallAbortedError, CallTimeoutError, ConfigurationError, LeaseLostError, ProtocolError, WorkerCrashedError, type LeaseEndReason } from './errors.js';
 import { PendingCall, type CallOptions } from './call.js';
+import { admitTraced, type CallOrigin } from './diagnostics.js';
 import { checkArguments, type MethodDescriptor } from './service.js';
 import { RemoteStream, type StreamHost } from './stream.js';
 import type { WorkerProcess } from './worker-process.js';
@@ -41,6 +42,8 @@ export interface LeaseHost {
   accepted(): void;
   /** Hears how each of the lease's calls ended (the pool's circuit breaker counts them). */
   readonly settled: (call: PendingCall, error: Error | undefined) => void;
+  /** Its pool, for the calls' traces (diagnostics.ts). */
+  readonly origin: CallOrigin;
   /** The lease is over and its worker is free again (or gone); `lost` when it ended with its worker's death. */
   ended(lease: Lease, reason: LeaseEndReason, lost: boolean): void;
   /** Something the holder should know but no call fails of (a dispose that threw). */
@@ -129,17 +132,19 @@ export class Lease {
       stopGraceMs: host.streams.stopGraceMs,
       settled: this.#settled,
       submit: (call) => {
-        if (this.#over !== undefined) {
-          call.settle(this.#lostError(call.method.name));
-          return;
-        }
-        checkArguments(call.method, call.args);
         call.onLease = true;
-        this.calls++;
-        this.#host.accepted();
-        host.streams.track(call);
-        this.#waiting.push(call);
-        this.free();
+        admitTraced(call, host.origin, () => {
+          if (this.#over !== undefined) {
+            call.settle(this.#lostError(call.method.name));
+            return;
+          }
+          checkArguments(call.method, call.args);
+          this.calls++;
+          this.#host.accepted();
+          host.streams.track(call);
+          this.#waiting.push(call);
+          this.free();
+        });
       },
       withdraw: (call) => {
         const i = this.#waiting.indexOf(call);
@@ -167,23 +172,25 @@ export class Lease {
   /** Runs a call on the lease's worker, after the lease's earlier calls. */
   call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#over !== undefined) {
-        reject(this.#lostError(method.name));
-        return;
-      }
-      checkArguments(method, args);
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        reject(new CallAbortedError(method.name, false, signal.reason));
-        return;
-      }
       const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#settled);
       call.onLease = true;
-      if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
-      this.calls++;
-      this.#host.accepted();
-      this.#waiting.push(call);
-      this.free();
+      admitTraced(call, this.#host.origin, () => {
+        if (this.#over !== undefined) {
+          call.settle(this.#lostError(method.name));
+          return;
+        }
+        checkArguments(method, args);
+        const signal = options?.signal;
+        if (signal?.aborted) {
+          call.settle(new CallAbortedError(method.name, false, signal.reason));
+          return;
+        }
+        if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
+        this.calls++;
+        this.#host.accepted();
+        this.#waiting.push(call);
+        this.free();
+      });
     });
   }
 

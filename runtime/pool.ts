@@ -44,6 +44,7 @@ import { WorkerProcess, type ExitReason } from './worker-process.js';
 import { typeStrippingArgs } from './type-stripping.js';
 import { withCompileCache } from './compile-cache.js';
 import { prepareConfinement, type Confinement, type PoolConfinement } from './confine/index.js';
+import { admitTraced, POOL_CHANNELS, queueFullChannel, type CallOrigin } from './diagnostics.js';
 import { Lease, LEASE_BEGIN, resolveLeaseOptions, type LeaseEndReason, type LeaseOptions } from './lease.js';
 
 export type { RecycleReason } from './recycle-policy.js';
@@ -58,6 +59,9 @@ const MIB = 1024 * 1024;
 const GROW_DELAY_MS = 2;
 
 export class ProcessPool extends EventEmitter<PoolEvents> {
+  static #lastId = 0;
+  /** Unique in the process: the `poolId` of what the pool publishes on diagnostics_channel (diagnostics.ts). */
+  readonly id = ++ProcessPool.#lastId;
   readonly service: ServiceDescriptor;
   readonly config: ResolvedConfig;
   readonly #pipeHome: string | undefined;
@@ -85,6 +89,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   /** Workers a #growSoon was asked for at least (a spare behind a worker that became busy), until #grow runs. */
   #demand = 0;
   readonly #timings = new CallTimings();
+  readonly #origin: CallOrigin;
   readonly #totals = { calls: 0, workersStarted: 0, crashes: 0, timeouts: 0, recycles: 0, retries: 0, aborted: 0 };
 
   private constructor(service: ServiceDescriptor, config: ResolvedConfig, isolation: PoolIsolation, pipeHome: string | undefined, confinement: PoolConfinement | undefined, warmUp: WarmUp | undefined) {
@@ -93,6 +98,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#warmUp = warmUp;
     this.service = service;
     this.config = config;
+    this.#origin = { poolId: this.id, service: service.name };
     this.#pipeHome = pipeHome;
     this.#isolation = isolation;
     this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
@@ -118,7 +124,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       settled: this.#onSettled,
       submit: (call, priority) => {
         this.#streams.add(call);
-        this.#admit(call, { priority });
+        admitTraced(call, this.#origin, () => this.#admit(call, { priority }));
       },
       withdraw: (call) => {
         this.#queue.remove(call);
@@ -175,7 +181,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   call<T>(method: MethodDescriptor, args: unknown[], options?: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#admit(new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled), options);
+      const call = new PendingCall(method, args, resolve as (value: unknown) => void, reject, this.#onSettled);
+      admitTraced(call, this.#origin, () => this.#admit(call, options));
     });
   }
 
@@ -200,7 +207,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
         reject(error);
       }, this.#onSettled);
       begin.kind = 'lease-begin';
-      this.#admit(begin, options);
+      admitTraced(begin, this.#origin, () => this.#admit(begin, options));
     });
   }
 
@@ -218,7 +225,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   /**
    * Takes a call (or a stream's) in: runs it on an idle worker or queues it, or settles it at once
    * (pool closed, aborted, breaker open, no worker can start, queue full). Throws ValidationError
-   * for bad arguments.
+   * for bad arguments (admitTraced settles the call with it).
    */
   #admit(call: PendingCall, options: { readonly signal?: AbortSignal | undefined; readonly priority?: number | undefined } | undefined): void {
     const { method } = call;
@@ -260,6 +267,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       return;
     }
     if (this.#queue.length >= this.config.maxQueueLength) {
+      if (queueFullChannel.hasSubscribers) queueFullChannel.publish({ ...this.#origin, method: call.method.name, maxQueueLength: this.config.maxQueueLength });
       call.settle(new QueueFullError(call.method.name, this.config.maxQueueLength));
       return;
     }
@@ -272,6 +280,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const lease = new Lease(worker, {
       accepted: () => { this.#totals.calls++; },
       settled: this.#onSettled,
+      origin: this.#origin,
       ended: (l, reason, lost) => this.#onLeaseEnded(worker, l, reason, lost),
       warn: (message) => this.config.logger.warn(message),
       aborted: () => { this.#totals.aborted++; },
@@ -505,6 +514,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#checkDrained();
   }
 
+  /** Emits an event that has a diagnostics channel too, and publishes it there first (diagnostics.ts). */
+  #tell<K extends keyof typeof POOL_CHANNELS>(event: K, ...args: PoolEvents[K]): void {
+    const published = POOL_CHANNELS[event];
+    if (published.hasSubscribers) published.publish({ ...this.#origin, ...args[0] });
+    (this.emit as (event: K, ...args: PoolEvents[K]) => boolean)(event, ...args);
+  }
+
   // ---- failure policy -------------------------------------------------------------------------
 
   /**
@@ -515,13 +531,13 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
     if (call.stream !== undefined) this.#streams.delete(call);
     const reachedWorker = call.attempts > 0;
-    if (reachedWorker && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, performance.now() - call.sentAt);
+    if (reachedWorker && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, call.settledAt - call.sentAt);
     const breaker = this.#breaker;
     if (breaker === undefined) return;
     if (reachedWorker && (error === undefined || error instanceof RemoteError || error instanceof ValidationError)) {
       if (breaker.success() === 'closed') {
         this.config.logger.warn('a probe call succeeded: the circuit breaker closed, workers start again');
-        this.emit('circuitClose');
+        this.#tell('circuitClose');
         this.#growSoon();
       }
     } else if (reachedWorker && (error instanceof WorkerCrashedError || error instanceof CallTimeoutError || error instanceof ProtocolError)) {
@@ -535,7 +551,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #onCircuitOpened(): void {
     const trip = this.#breaker!.trip!;
     this.config.logger.error(`${trip.failures} of the last ${trip.calls} calls failed within ${trip.windowMs} ms (last: ${trip.lastFailure}): calls fail at once and no worker starts until ${trip.retryAt.toISOString()}`);
-    this.emit('circuitOpen', { failures: trip.failures, calls: trip.calls, windowMs: trip.windowMs, retryAt: trip.retryAt, lastFailure: trip.lastFailure });
+    this.#tell('circuitOpen', { failures: trip.failures, calls: trip.calls, windowMs: trip.windowMs, retryAt: trip.retryAt, lastFailure: trip.lastFailure });
     for (const call of this.#queue.drain()) call.settle(this.#circuitOpenError(call.method.name));
     this.#checkDrained();
   }
@@ -588,7 +604,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   #spawn(replaces?: WorkerProcess): void {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement, warmUp: this.#warmUp }, this.config, this.service, {
-      spawned: (w) => this.emit('workerStart', { workerId: w.workerId, pid: w.pid! }),
+      spawned: (w) => this.#tell('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
       lost: (w, call, error) => this.#onLost(w, call, error),
       exited: (w, info) => this.#onExited(w, info),
@@ -612,7 +628,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   #onReady(worker: WorkerProcess): void {
     this.#starts.succeeded();
     this.config.logger.debug(`${worker.label} is ready`);
-    this.emit('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs! });
+    this.#tell('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs! });
     if (this.#state === 'closed') return;
     const replaces = worker.standbyFor;
     if (replaces !== undefined) {
@@ -711,7 +727,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       : reason === 'calls' ? `served ${worker.callsServed} calls`
       : reason === 'error' ? 'its implementation threw (recycleOnError)' : 'reached its lifetime';
     this.config.logger.info(`recycling ${worker.label}: ${why}`, { workerId: worker.workerId, pid: worker.pid, reason });
-    this.emit('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
+    this.#tell('recycle', { workerId: worker.workerId, pid: worker.pid, reason, callsServed: worker.callsServed, uptimeMs: Date.now() - worker.startedAt, trigger, sample: worker.lastSample });
     if (this.config.overlappedRecycle && reason !== 'error' && this.#state === 'open') {
       // Overlapped: it leaves once its successor is ready, serving until then (a start never
       // makes a call wait). The successor normally started when it was near the threshold.
@@ -755,7 +771,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     if (info.reason === 'crash' || info.reason === 'protocol') this.#totals.crashes++;
     const level = info.reason === 'crash' || info.reason === 'protocol' ? 'warn' : 'debug';
     this.config.logger[level](`${worker.label} exited (${how})`);
-    this.emit('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
+    this.#tell('workerExit', { workerId: worker.workerId, pid: worker.pid, ...info });
     if (this.#state === 'closed') return;
     this.#pump();
     // #grow asks the start governor, so a failed start is not retried before its backoff.

@@ -16,7 +16,7 @@ import { encodeFrame } from './protocol/frames.js';
 import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type LimitCrossed, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
-import type { PendingCall } from './call.js';
+import { nextCallId, type PendingCall } from './call.js';
 import type { StreamWorker } from './stream.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 import type { PoolConfinement } from './confine/index.js';
@@ -225,7 +225,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.state = 'busy';
     this.#current = call;
     call.runningOn = this;
-    const id = ++this.#currentId;
+    const id = call.id;
+    this.#currentId = id;
     this.#channel!.socket.ref();
     try {
       this.#channel!.send(call.kind === 'call' ? [Kind.Call, id, call.method.id, call.args]
@@ -519,7 +520,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
    * in callsServed.
    */
   #runWarmUp(warmUp: WarmUp): void {
-    const id = ++this.#currentId;
+    const id = nextCallId();
+    this.#currentId = id;
     this.#warmUpId = id;
     const { method } = warmUp;
     const timeoutMs = method.timeoutMs ?? this.#config.methodCallTimeoutMs;
