@@ -13,7 +13,7 @@ import type { PoolIsolation } from './platform/platform.js';
 import { SpawnerError, type WorkerChild } from './platform/worker-child.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
-import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
+import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type CallMessage, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type LimitCrossed, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import { nextCallId, type PendingCall } from './call.js';
@@ -229,7 +229,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.#currentId = id;
     this.#channel!.socket.ref();
     try {
-      this.#channel!.send(call.kind === 'call' ? [Kind.Call, id, call.method.id, call.args]
+      this.#channel!.send(call.kind === 'call' ? callMessage(call, id)
         : call.kind === 'lease-begin' ? [Kind.LeaseBegin, id, call.args[0] === true] : [Kind.LeaseEnd, id]);
       call.attempts++;
       call.lastWorker = this;
@@ -435,7 +435,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     // confined worker, until its report and what /proc shows of it are checked.
     this.#adopted.then(() => this.#checkConfinement(confinement)).then(
       (lacks) => {
-        if (lacks.length === 0) channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs]);
+        if (lacks.length === 0) channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs, this.#config.methodCallTimeoutMs]);
         else this.#refuseWorker(`${this.label} is less confined than its pool requires (${lacks.join('; ')}): it was refused before loading any user code. Its stderr may say why`);
       },
       () => { /* reported by #spawn */ },
@@ -763,4 +763,12 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   get stderrTail(): string {
     return this.#stderr?.tail ?? '';
   }
+}
+
+/** A call's frame; with the caller's trace context when a tracer set one (diagnostics.ts). */
+function callMessage(call: PendingCall, id: number): CallMessage {
+  const traceparent = call.trace?.traceparent;
+  if (typeof traceparent !== 'string') return [Kind.Call, id, call.method.id, call.args];
+  const tracestate = call.trace!.tracestate;
+  return [Kind.Call, id, call.method.id, call.args, typeof tracestate === 'string' && tracestate !== '' ? [traceparent, tracestate] : [traceparent]];
 }

@@ -18,6 +18,7 @@ export const services = [
   { input: 'test/services/ILeases.ts', out: 'test/.generated/services' },
   { input: 'test/services/IElastic.ts', out: 'test/.generated/services' },
   { input: 'test/services/IStreams.ts', out: 'test/.generated/services' },
+  { input: 'test/services/ICallContext.ts', out: 'test/.generated/services' },
   { input: 'test/services/versions/v1/IVersioned.ts', out: 'test/.generated/versions/v1' },
   { input: 'test/services/versions/v2/IVersioned.ts', out: 'test/.generated/versions/v2' },
 ];

@@ -10,6 +10,7 @@ import { readBootstrap } from './bootstrap.js';
 import { confineConnected, mustRestrictFirst, restrictThenReexec } from './confine/index.js';
 import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
+import { beginCall, endCall, runObserved } from './call-context.js';
 import { loadImplementation, type Implementation } from './load.js';
 import { StreamProducer } from './stream.js';
 
@@ -37,12 +38,14 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   let healthTimer: NodeJS.Timeout | undefined;
   /** The stream being served, if the current call streams its result. */
   let stream: StreamProducer | undefined;
+  /** The pool's methodCallTimeoutMs, for a call's deadline (callContext()). */
+  let callTimeoutMs = Infinity;
 
   const channel: Channel = await Channel.connect(boot.pipe, boot.maxFrameBytes, {
     message: (message) => {
       switch (message[0]) {
         case Kind.Call:
-          onCall(message[1] as number, message[2] as number, message[3]);
+          onCall(message[1] as number, message[2] as number, message[3], message[4]);
           break;
         case Kind.LeaseBegin:
           onLeaseBegin(message[1] as number, message[2] === true);
@@ -51,7 +54,7 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
           void onLeaseEnd(message[1] as number);
           break;
         case Kind.Welcome:
-          void onWelcome(message[1] as string, message[2] as string, message[3] as number);
+          void onWelcome(message[1] as string, message[2] as string, message[3] as number, message[4] as number);
           break;
         case Kind.StreamCredit:
           // A credit or a cancel for a stream that has just ended crossed its end: nothing to do.
@@ -91,7 +94,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   // Its failure (a hardMemoryLimitMB too low to start) is reported when the go-ahead awaits it.
   hardened.catch(() => {});
 
-  async function onWelcome(workerModule: string, workerExport: string, healthIntervalMs: number): Promise<void> {
+  async function onWelcome(workerModule: string, workerExport: string, healthIntervalMs: number, timeoutMs: number): Promise<void> {
+    callTimeoutMs = timeoutMs;
     try {
       await hardened;
       loaded = await loadImplementation(service, workerModule, workerExport);
@@ -118,29 +122,34 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
     channel.send([Kind.Health, health]);
   }
 
-  function onCall(id: number, methodId: number, args: unknown): void {
+  function onCall(id: number, methodId: number, args: unknown, trace: unknown): void {
     const method = service.methods[methodId];
     const handler = handlers[methodId];
-    if (impl === undefined || method === undefined || handler === undefined || !Array.isArray(args)) {
-      const why = impl === undefined ? 'a call arrived before the implementation was loaded' : `no method with id ${methodId} taking an argument list`;
+    if (impl === undefined || method === undefined || handler === undefined || !Array.isArray(args) || !isTrace(trace)) {
+      const why = impl === undefined ? 'a call arrived before the implementation was loaded'
+        : !isTrace(trace) ? 'a call\'s trace context is not [traceparent, tracestate?] strings' : `no method with id ${methodId} taking an argument list`;
       channel.send([Kind.Error, id, { name: 'ProtocolError', message: why }]);
       return;
     }
+    beginCall({ method: method.name, callId: id, deadline: Date.now() + (method.timeoutMs ?? callTimeoutMs), traceparent: trace?.[0], tracestate: trace?.[1] });
     let result: unknown;
     try {
       checkArguments(method, args);
-      result = handler(impl, args);
+      const target = impl;
+      result = runObserved(() => handler(target, args));
     } catch (error) {
       reply(id, method.name, error, true);
       return;
     }
     if (method.stream === true) {
-      const producer = new StreamProducer(channel, id, method.name, () => {
+      const producer = new StreamProducer(channel, id, method.name, (error) => {
         callsServed++;
         if (stream === producer) stream = undefined;
+        endCall(error);
       });
       stream = producer;
-      producer.start(result);
+      // Its items are produced later, by the pump start begins: inside the observations too.
+      runObserved(() => producer.start(result));
       return;
     }
     if (isThenable(result)) {
@@ -186,13 +195,17 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   function reply(id: number, methodName: string, value: unknown, failed: boolean): void {
     callsServed++;
     if (failed) {
+      endCall(value);
       channel.send([Kind.Error, id, toRemoteErrorData(value)]);
       return;
     }
     try {
       channel.send([Kind.Result, id, value]);
+      endCall(undefined);
     } catch (error) {
-      channel.send([Kind.Error, id, { name: 'EncodeError', message: `the result of "${methodName}" could not be encoded: ${(error as Error).message}` }]);
+      const encodeError = { name: 'EncodeError', message: `the result of "${methodName}" could not be encoded: ${(error as Error).message}` };
+      endCall(Object.assign(new Error(encodeError.message), { name: encodeError.name }));
+      channel.send([Kind.Error, id, encodeError]);
     }
   }
 }
@@ -203,6 +216,11 @@ async function dispose(instance: Record<string | symbol, unknown>): Promise<void
   const syncDispose = (Symbol as { dispose?: symbol }).dispose;
   const method = (asyncDispose !== undefined ? instance[asyncDispose] : undefined) ?? (syncDispose !== undefined ? instance[syncDispose] : undefined);
   if (typeof method === 'function') await (method as () => unknown).call(instance);
+}
+
+/** A call frame's optional trace context: `[traceparent, tracestate?]`. */
+function isTrace(value: unknown): value is readonly [string, string?] | undefined {
+  return value === undefined || (Array.isArray(value) && value.length >= 1 && value.length <= 2 && value.every((part) => typeof part === 'string'));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -13,7 +13,7 @@ export class StreamProducer {
   readonly #channel: Channel;
   readonly #method: string;
   /** Called once, after the stream's last frame: the worker has served the call. */
-  readonly #done: () => void;
+  readonly #done: (error: unknown) => void;
   #iterator: AsyncIterator<unknown> | undefined;
   #credit = 0;
   #sent = 0;
@@ -22,7 +22,7 @@ export class StreamProducer {
   #stopped = false;
   #finished = false;
 
-  constructor(channel: Channel, id: number, method: string, done: () => void) {
+  constructor(channel: Channel, id: number, method: string, done: (error: unknown) => void) {
     this.#channel = channel;
     this.id = id;
     this.#method = method;
@@ -121,7 +121,8 @@ export class StreamProducer {
     if (this.#finished) return;
     this.#finished = true;
     this.#channel.send(message);
-    this.#done();
+    // How it ended, for the call's observers: its error as the parent hears it, or none.
+    this.#done(message[0] === Kind.Error ? message[2] : undefined);
   }
 }
 

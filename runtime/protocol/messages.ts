@@ -10,9 +10,10 @@
  * Bumped whenever a message or its framing changes shape; both sides refuse a peer with another
  * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md). 3: hello
  * carries what a confined worker enforces. 4: streamed results (StreamItem, StreamEnd,
- * StreamCredit; Cancel stops a stream) and leases (LeaseBegin, LeaseEnd).
+ * StreamCredit; Cancel stops a stream) and leases (LeaseBegin, LeaseEnd). 5: a call may carry the
+ * caller's trace context, and welcome the pool's call timeout (for callContext()'s deadline).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export const Kind = {
   /**
@@ -20,13 +21,20 @@ export const Kind = {
    * confinement being what a confined worker found it enforces (runtime/confine/report.ts), or nil
    */
   Hello: 0,
-  /** parent → worker: `[Welcome, workerModule, workerExport, healthIntervalMs]`, the go-ahead to load user code */
+  /**
+   * parent → worker: `[Welcome, workerModule, workerExport, healthIntervalMs, callTimeoutMs]`, the
+   * go-ahead to load user code; callTimeoutMs is the pool's methodCallTimeoutMs
+   */
   Welcome: 1,
   /** worker → parent: `[Ready]`, the implementation is loaded and checked */
   Ready: 2,
   /** worker → parent: `[StartFailed, RemoteErrorData]`, the implementation could not be loaded */
   StartFailed: 3,
-  /** parent → worker: `[Call, callId, methodId, args]` */
+  /**
+   * parent → worker: `[Call, callId, methodId, args, trace?]`; trace, `[traceparent, tracestate?]`,
+   * only when the call was made in a trace (runtime/diagnostics.ts). Call ids are unique in the
+   * parent's process; a retried call keeps its id.
+   */
   Call: 4,
   /** worker → parent: `[Result, callId, value]` */
   Result: 5,
@@ -82,10 +90,12 @@ export interface WorkerHealthData {
 }
 
 export type HelloMessage = [typeof Kind.Hello, string, number, number, string, string, Confinement | null];
-export type WelcomeMessage = [typeof Kind.Welcome, string, string, number];
+export type WelcomeMessage = [typeof Kind.Welcome, string, string, number, number];
 export type ReadyMessage = [typeof Kind.Ready];
 export type StartFailedMessage = [typeof Kind.StartFailed, RemoteErrorData];
-export type CallMessage = [typeof Kind.Call, number, number, unknown[]];
+/** The W3C trace context a call carries: traceparent, and tracestate when there is one. */
+export type TraceContext = [string] | [string, string];
+export type CallMessage = [typeof Kind.Call, number, number, unknown[]] | [typeof Kind.Call, number, number, unknown[], TraceContext];
 export type ResultMessage = [typeof Kind.Result, number, unknown];
 export type ErrorMessage = [typeof Kind.Error, number, RemoteErrorData];
 export type HealthMessage = [typeof Kind.Health, WorkerHealthData];
