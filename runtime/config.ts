@@ -83,7 +83,12 @@ export interface PoolConfig {
   workerExecutable?: string;
   /** Node.js options for workers, before the entry script (`--max-old-space-size=512`). @default [] */
   execArgv?: readonly string[];
-  /** Workers' environment. @default process.env */
+  /**
+   * Workers' environment. With `confine` on Linux the default keeps only what a process needs to
+   * run of process.env (PATH, HOME, the locale, TZ, TMPDIR, NODE_ENV: runtime/confine/confined-env.ts),
+   * not the application's secrets.
+   * @default process.env
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** Working directory of workers. @default process.cwd() */
   cwd?: string;
@@ -219,6 +224,8 @@ export interface ResolvedConfig {
   readonly workerExecutable: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether the pool's options set env (else it is process.env). */
+  readonly envGiven: boolean;
   readonly cwd: string;
   readonly maxMemoryMB: number;
   readonly hardMemoryLimitMB: number | undefined;
@@ -405,6 +412,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     workerExecutable: str('workerExecutable', process.execPath),
     execArgv: Array.isArray(execArgv) ? [...(execArgv as string[])] : [],
     env: (env as Record<string, string | undefined> | undefined) ?? process.env,
+    envGiven: env !== undefined,
     cwd: str('cwd', process.cwd()),
     maxMemoryMB: int('maxMemoryMB', 1024, 1),
     hardMemoryLimitMB: raw['hardMemoryLimitMB'] === undefined ? undefined : int('hardMemoryLimitMB', 0, 64, 1024 * 1024),

@@ -13,6 +13,7 @@ import type { WorkerConfinePlan } from './plan.js';
 import type { Confinement } from './report.js';
 import { expectedConfinement, unsupportedKnobs } from './requirements.js';
 import { workerPlan } from './worker-plan.js';
+import { defaultConfinedEnv } from './confined-env.js';
 
 export type { ConfineOptions, ResolvedConfine } from './options.js';
 export type { Confinement, Enforcement } from './report.js';
@@ -38,7 +39,8 @@ export async function prepareConfinement(config: ResolvedConfig): Promise<PoolCo
   }
   const plan = kernel.platform === 'linux' ? workerPlan(config, confine, kernel)
     : kernel.platform === 'win32' ? windowsPlan(confine) : undefined;
-  const env = { ...config.env };
+  // Linux: without an env of the pool's own, the application's secrets stay out (confined-env.ts).
+  const env = plan !== undefined && plan.windows === undefined && !config.envGiven ? defaultConfinedEnv(config.env) : { ...config.env };
   // Linux's first image never needs it; a Windows worker (one image) only with the network.
   if (plan !== undefined && (plan.windows === undefined || !confine.network)) delete env['NODE_EXTRA_CA_CERTS'];
   return { plan, expected: expectedConfinement(confine, kernel), env };

@@ -64,6 +64,28 @@ describe.runIf(confinable)('confine: the handshake', () => {
     expect(open).not.toContain(at.secret);
   });
 
+  it('at the defaults, a worker gets only what a process needs of the application\'s environment, not its secrets; a pool\'s own env as given', async () => {
+    const names = (environ: string) => environ.split('\0').filter((entry) => entry !== '').map((entry) => entry.slice(0, entry.indexOf('=')));
+    process.env['SANDBOX_TEST_API_KEY'] = 'hunter2';
+    process.env['NODE_OPTIONS'] = '--no-warnings';
+    try {
+      const c = await confinedClient(at);
+      // What the worker sees of itself, after the re-exec: the environment its code runs with.
+      const seen = names(await c.read('/proc/self/environ'));
+      expect(seen).not.toContain('SANDBOX_TEST_API_KEY');
+      expect(seen).not.toContain('NODE_OPTIONS');
+      expect(seen).toContain('PATH');
+      for (const name of seen) expect(name).toMatch(/^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|NODE_ENV|NODE_COMPILE_CACHE|PWD)$/);
+      await c.close();
+
+      const given = await confinedClient(at, { env: { PATH: '/usr/bin:/bin', SANDBOX_TEST_API_KEY: 'meant for it' } });
+      expect(names(await given.read('/proc/self/environ'))).toContain('SANDBOX_TEST_API_KEY');
+    } finally {
+      delete process.env['SANDBOX_TEST_API_KEY'];
+      delete process.env['NODE_OPTIONS'];
+    }
+  });
+
   it('the channel still carries 1,000 calls and a 16 MiB echo', async () => {
     const c = await confinedClient(at);
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => c.add(i, 1)));
