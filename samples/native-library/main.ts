@@ -4,129 +4,15 @@
  * row (what was called, what came back, which worker process ran it) and checks that the
  * outcome is the one the library promises; any other outcome ends the sample with exit code 1.
  */
-import { readFileSync } from 'node:fs';
-import { CallTimeoutError, LeaseLostError, RemoteError, WorkerCrashedError, type ExitReason, type PoolStats } from 'process-sandbox';
+import { CallTimeoutError, LeaseLostError, RemoteError, WorkerCrashedError, type ExitReason } from 'process-sandbox';
 import { INativeLibraryClient } from './generated/INativeLibrary.client.js';
+import { describeError, expect, failure, UnexpectedOutcome } from './checks.js';
+import { isRunning, mib, residentBytes, traced } from './pool-facts.js';
+import { columns, printCells, row, rule, section } from './table.js';
 
 const RECYCLE_AFTER_CALLS = 5;
 const CALL_TIMEOUT_MS = 1000;
 const LEAK_KIB = 32 * 1024;
-
-// ---- the table ----------------------------------------------------------------------------------
-
-const columns = [
-  { title: 'step', width: 4 },
-  { title: 'what happened', width: 40 },
-  { title: 'result / error', width: 40 },
-  { title: 'worker pid', width: 10 },
-] as const;
-let step = 0;
-
-/** Splits text into lines of at most `width` characters, at spaces where it can. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > width) {
-    const space = rest.lastIndexOf(' ', width);
-    const cut = space > 0 ? space : width;
-    lines.push(rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
-  }
-  lines.push(rest);
-  return lines;
-}
-
-function printCells(cells: readonly string[]): void {
-  const wrapped = cells.map((cell, i) => wrap(cell, columns[i]!.width));
-  const height = Math.max(...wrapped.map((lines) => lines.length));
-  for (let line = 0; line < height; line++) {
-    const text = wrapped.map((lines, i) => (lines[line] ?? '').padEnd(columns[i]!.width)).join('  ');
-    console.log(text.trimEnd());
-  }
-}
-
-function rule(char: string): void {
-  console.log(char.repeat(columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1)));
-}
-
-function section(title: string): void {
-  console.log('');
-  console.log(title);
-  rule('-');
-}
-
-function row(what: string, result: string, pid: number | undefined): void {
-  printCells([String(++step), what, result, pid === undefined ? '-' : String(pid)]);
-}
-
-// ---- checks ---------------------------------------------------------------------------------------
-
-/** An outcome the library promises did not happen. */
-class UnexpectedOutcome extends Error {
-  override readonly name = 'UnexpectedOutcome';
-}
-
-function expect(condition: boolean, why: string): asserts condition {
-  if (!condition) throw new UnexpectedOutcome(`step ${step}: ${why}`);
-}
-
-/** Awaits a call that must fail, and returns its error (the call resolving is an unexpected outcome). */
-async function failure(call: Promise<unknown>, what: string): Promise<unknown> {
-  try {
-    const value = await call;
-    throw new UnexpectedOutcome(`${what} returned ${JSON.stringify(value)}; it should have failed`);
-  } catch (error) {
-    if (error instanceof UnexpectedOutcome) throw error;
-    return error;
-  }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-// ---- what the pool can tell us --------------------------------------------------------------------
-
-/** Which worker served a call: the one whose calls-served count went up while it ran. */
-function servedBy(before: PoolStats, after: PoolStats): number | undefined {
-  const served = new Map(before.workers.map((w) => [w.workerId, w.callsServed]));
-  return after.workers.find((w) => w.callsServed > (served.get(w.workerId) ?? 0))?.pid;
-}
-
-/** Runs one call and reports its result with the pid of the worker that ran it. */
-async function traced<T>(client: { pool: { stats(): PoolStats } }, call: () => Promise<T>): Promise<{ value: T; pid: number | undefined }> {
-  const before = client.pool.stats();
-  const value = await call();
-  return { value, pid: servedBy(before, client.pool.stats()) };
-}
-
-/**
- * A worker's resident memory, measured from outside (so a busy or hung worker is measured too):
- * VmRSS from /proc on Linux, else the rss of the worker's last health report.
- */
-function residentBytes(client: INativeLibraryClient, pid: number): number | undefined {
-  const status = `/proc/${pid}/status`;
-  try {
-    const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8'))?.[1];
-    if (kib !== undefined) return Number(kib) * 1024;
-  } catch {
-    // Not Linux, or the process is gone.
-  }
-  return client.pool.stats().workers.find((w) => w.pid === pid)?.lastHealth?.rssBytes;
-}
-
-function mib(bytes: number | undefined): string {
-  return bytes === undefined ? 'unknown' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ---- the sample -----------------------------------------------------------------------------------
 
