@@ -49,7 +49,8 @@ export function unsupportedKnobs(options: ResolvedConfine, kernel: KernelSupport
     return out;
   }
   const has = kernel.landlockAbi === 0 ? 'this kernel has no Landlock (built without it, or not in its lsm= list)'
-    : `this kernel has ABI ${kernel.landlockAbi}${kernel.landlockAbi < kernel.kernelLandlockAbi ? ' (lowered by SANDBOX_TEST_LANDLOCK_ABI)' : ''}`;
+    : `this kernel has ABI ${kernel.landlockAbi}${kernel.landlockAbi < kernel.kernelLandlockAbi ? ' (lowered by SANDBOX_TEST_LANDLOCK_ABI)' : ''}${
+      kernel.reportedLandlockAbi > kernel.kernelLandlockAbi ? ` (it reports ABI ${kernel.reportedLandlockAbi} but refuses that ABI's rulesets, as kernels that backport Landlock in part do)` : ''}`;
   for (const knob of wanted) {
     if (knob === 'network' || knob === 'childProcesses') {
       if (!kernel.archKnown) out.push({ knob, needs: `a seccomp filter for this architecture; process-sandbox has syscall tables for x64 and arm64, this is ${kernel.arch}` });

@@ -10,7 +10,7 @@ import type { Confinement } from '../../runtime/confine/report.js';
 import { expectedConfinement, unsupportedKnobs } from '../../runtime/confine/requirements.js';
 import { shortfall } from '../../runtime/confine/shortfall.js';
 
-const windows: KernelSupport = { platform: 'win32', arch: 'x64', landlockAbi: 0, kernelLandlockAbi: 0, seccomp: false, archKnown: true, wine: null };
+const windows: KernelSupport = { platform: 'win32', arch: 'x64', landlockAbi: 0, kernelLandlockAbi: 0, reportedLandlockAbi: 0, seccomp: false, archKnown: true, wine: null };
 const wine: KernelSupport = { ...windows, wine: '8.0' };
 const strictest: ResolvedConfine = { read: [], write: [], network: false, childProcesses: false, onUnsupported: 'warn' };
 

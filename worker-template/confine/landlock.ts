@@ -6,40 +6,19 @@
  * afterwards, which is why the worker then executes itself again (reexec.ts): the new image's
  * every thread is born inside the domain.
  *
- * Rights come per ABI (the kernel refuses bits it does not know): ABI 1 the basic file rights,
- * 2 REFER (moving files between directories; unhandled in ABI 1, where it is always denied),
- * 3 TRUNCATE, 4 TCP, 5 IOCTL_DEV, 6 scopes. See the kernel's Documentation/userspace-api/landlock.rst.
+ * The ruleset itself (what each ABI handles) is runtime/confine/landlock-ruleset.ts.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { Libc } from './libc.js';
 import type { ConfineRule } from '../../runtime/confine/plan.js';
+import { FS, handledFileRights, rulesetAttr, SYS_LANDLOCK_CREATE_RULESET } from '../../runtime/confine/landlock-ruleset.js';
 
-const SYS_LANDLOCK_CREATE_RULESET = 444;
 const SYS_LANDLOCK_ADD_RULE = 445;
 const SYS_LANDLOCK_RESTRICT_SELF = 446;
 const LANDLOCK_RULE_PATH_BENEATH = 1;
 const PR_SET_NO_NEW_PRIVS = 38;
 const O_PATH = 0o10000000;
 const O_CLOEXEC = 0o2000000;
-
-export const FS = {
-  EXECUTE: 1 << 0, WRITE_FILE: 1 << 1, READ_FILE: 1 << 2, READ_DIR: 1 << 3, REMOVE_DIR: 1 << 4, REMOVE_FILE: 1 << 5,
-  MAKE_CHAR: 1 << 6, MAKE_DIR: 1 << 7, MAKE_REG: 1 << 8, MAKE_SOCK: 1 << 9, MAKE_FIFO: 1 << 10, MAKE_BLOCK: 1 << 11,
-  MAKE_SYM: 1 << 12, REFER: 1 << 13, TRUNCATE: 1 << 14, IOCTL_DEV: 1 << 15,
-} as const;
-const NET_BIND_TCP = 1 << 0;
-const NET_CONNECT_TCP = 1 << 1;
-const SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0;
-const SCOPE_SIGNAL = 1 << 1;
-
-/** The file rights the kernel knows at `abi`. */
-export function handledFileRights(abi: number): number {
-  let rights = (1 << 13) - 1;
-  if (abi >= 2) rights |= FS.REFER;
-  if (abi >= 3) rights |= FS.TRUNCATE;
-  if (abi >= 5) rights |= FS.IOCTL_DEV;
-  return rights;
-}
 
 /** Rights that apply to a file (the kernel refuses directory rights on a rule for a file). */
 const FILE_RIGHTS = FS.EXECUTE | FS.WRITE_FILE | FS.READ_FILE | FS.TRUNCATE | FS.IOCTL_DEV;
@@ -69,12 +48,7 @@ export function setNoNewPrivs(c: Libc): void {
 export function restrictSelf(c: Libc, request: LandlockRequest): void {
   const { abi } = request;
   const handled = handledFileRights(abi);
-  const attr = Buffer.alloc(24);
-  attr.writeBigUInt64LE(BigInt(handled), 0);
-  if (abi >= 4 && !request.network) attr.writeBigUInt64LE(BigInt(NET_BIND_TCP | NET_CONNECT_TCP), 8);
-  if (abi >= 6) attr.writeBigUInt64LE(BigInt(SCOPE_SIGNAL | (request.network ? 0 : SCOPE_ABSTRACT_UNIX_SOCKET)), 16);
-  // The struct grew with the ABI; an older kernel refuses a size it does not know.
-  const size = abi >= 6 ? 24 : abi >= 4 ? 16 : 8;
+  const { attr, size } = rulesetAttr(abi, request.network);
   const ruleset = c.syscall(SYS_LANDLOCK_CREATE_RULESET, 'void *', attr, 'size_t', size, 'uint32', 0);
   if (ruleset < 0) throw new Error(`landlock_create_ruleset (ABI ${abi}) failed: ${c.errno().text}`);
   try {
