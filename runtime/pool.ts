@@ -23,10 +23,8 @@
  * queue like a call, and recycling a leased worker waits for the lease's end.
  */
 import { EventEmitter } from 'node:events';
-import { resolve as resolvePath } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { resolveConfig, type PoolConfig, type ResolvedConfig } from './config.js';
-import { CallAbortedError, CallTimeoutError, CircuitOpenError, ConfigurationError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, unprefixed, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
+import type { PoolConfig, ResolvedConfig } from './config.js';
+import { CallAbortedError, CallTimeoutError, CircuitOpenError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, unprefixed, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
@@ -37,13 +35,12 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { CallTimings } from './call-timings.js';
 import { Recycler } from './recycler.js';
 import { IdleReaper } from './idle-reaper.js';
-import { resolveWarmUp, type WarmUp } from './warm-up.js';
+import type { WarmUp } from './warm-up.js';
+import { setUpPool } from './pool-setup.js';
 import { StartGovernor } from './start-governor.js';
 import { RemoteStream, type StreamHost } from './stream.js';
 import { WorkerProcess, type ExitReason } from './worker-process.js';
-import { typeStrippingArgs } from './type-stripping.js';
-import { withCompileCache } from './compile-cache.js';
-import { prepareConfinement, type Confinement, type PoolConfinement } from './confine/index.js';
+import type { Confinement, PoolConfinement } from './confine/index.js';
 import { admitTraced, POOL_CHANNELS, queueFullChannel, type CallOrigin } from './diagnostics.js';
 import { Lease, LEASE_BEGIN, resolveLeaseOptions, type LeaseEndReason, type LeaseOptions } from './lease.js';
 
@@ -54,7 +51,6 @@ import type { PoolEvents, PoolStats, WorkerStats } from './pool-reports.js';
 
 type PoolState = 'open' | 'draining' | 'closed';
 
-const MIB = 1024 * 1024;
 /** How long #growSoon waits before it starts workers: see there. */
 const GROW_DELAY_MS = 2;
 
@@ -139,33 +135,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    * Rejects with ConfigurationError for bad options and WorkerStartError when a worker cannot start.
    */
   static async start(service: ServiceDescriptor, options: PoolConfig): Promise<ProcessPool> {
-    if (!isMainThread) {
-      // The parent-death signal follows the thread that spawned the worker: spawned from a
-      // worker thread, workers would be killed when that thread ends, not when the process does.
-      throw new ConfigurationError([{ field: 'ProcessPool', problem: 'cannot be created on a worker thread; create the pool on the main thread and pass results to the thread' }]);
-    }
-    const config = resolveConfig(options);
-    const warmUp = resolveWarmUp(service, config.warmUp);
-    let resolved: ResolvedConfig = { ...config, workerModule: resolvePath(config.workerModule), workerEntry: resolvePath(config.workerEntry) };
-    resolved = { ...resolved, execArgv: [...typeStrippingArgs(resolved), ...resolved.execArgv], env: await withCompileCache(resolved.env) };
-    const ceiling = await platform.workerMemoryCeilingBytes?.(resolved.workerExecutable);
-    if (ceiling !== undefined && resolved.maxMemoryMB * MIB > ceiling) {
-      // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
-      const capped = Math.floor(ceiling / MIB);
-      resolved.logger.info(`maxMemoryMB ${resolved.maxMemoryMB} is past what workerExecutable "${resolved.workerExecutable}" can address; using ${capped}`);
-      resolved = { ...resolved, maxMemoryMB: capped };
-    }
-    // Fails here, before any process starts, when the kernel cannot enforce what confine asks.
-    const confinement = await prepareConfinement(resolved);
-    const isolation = platform.openIsolation({ processMemoryLimitBytes: resolved.hardMemoryLimitMB === undefined ? undefined : resolved.hardMemoryLimitMB * MIB });
-    let pipeHome: string | undefined;
-    try {
-      pipeHome = await platform.createPipeHome(resolved.pipeNamePrefix);
-    } catch (error) {
-      await isolation.close();
-      throw error;
-    }
-    const pool = new ProcessPool(service, resolved, isolation, pipeHome, confinement, warmUp);
+    const { config, isolation, pipeHome, confinement, warmUp } = await setUpPool(service, options);
+    const pool = new ProcessPool(service, config, isolation, pipeHome, confinement, warmUp);
     try {
       await pool.#prestart();
     } catch (error) {
