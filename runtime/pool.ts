@@ -5,8 +5,9 @@
  * - CallQueue (call-queue.ts): calls waiting for a worker, highest priority first (waiting
  *   raises a call's priority, so none starves), oldest first within one; an aborted call leaves
  *   it at once; a retried one goes back to the front.
- * - CircuitBreaker (circuit-breaker.ts): fails calls fast when most calls fail, never because a
- *   few inputs are poison.
+ * - FailurePolicy (failure-policy.ts): the circuit breaker (circuit-breaker.ts), which fails
+ *   calls fast when most calls fail, never because a few inputs are poison; failing calls at once
+ *   while no worker can start; retrying an @idempotent call whose worker died.
  * - StartGovernor (start-governor.ts): workers that cannot start are retried with backoff, a
  *   few at a time, and calls fail fast while none can start.
  * - Recycler (recycler.ts): when a worker is retired (calls served, lifetime, resources).
@@ -15,8 +16,8 @@
  * What stays here: prestarting minPoolSize workers and growing to maxPoolSize while calls wait,
  * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
  * worker dies, the caller gets WorkerCrashedError, CallTimeoutError or ProtocolError, and only an
- * @idempotent method is tried again); recycling by starting the replacement first and retiring
- * the old worker once its call is done. With overlappedRecycle (the default) the replacement, a
+ * @idempotent method is tried again, as the failure policy says); recycling by starting the
+ * replacement first and retiring the old worker once its call is done. With overlappedRecycle (the default) the replacement, a
  * successor, starts when the old worker is near its threshold and waits on standby, taking no
  * call, until the old worker is due or gone: a recycle never makes a call wait for a start.
  * A lease (lease.ts) holds one worker for a sequence of calls; its acquisition waits in the
@@ -24,14 +25,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { PoolConfig, ResolvedConfig } from './config.js';
-import { CallAbortedError, CallTimeoutError, CircuitOpenError, PoolClosedError, ProtocolError, QueueFullError, RemoteError, unprefixed, ValidationError, WorkerCrashedError, WorkerStartError } from './errors.js';
+import { CallAbortedError, CallTimeoutError, PoolClosedError, QueueFullError, type WorkerStartError } from './errors.js';
 import { platform } from './platform/index.js';
 import type { PoolIsolation } from './platform/platform.js';
 import { checkArguments, type MethodDescriptor, type ServiceDescriptor } from './service.js';
 import type { LimitCrossed, RecycleReason } from './recycle-policy.js';
 import { PendingCall, type CallOptions } from './call.js';
 import { CallQueue, callPriority } from './call-queue.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { FailurePolicy } from './failure-policy.js';
 import { CallTimings } from './call-timings.js';
 import { Recycler } from './recycler.js';
 import { IdleReaper } from './idle-reaper.js';
@@ -66,7 +67,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
   readonly #warmUp: WarmUp | undefined;
   readonly #workers = new Set<WorkerProcess>();
   readonly #queue = new CallQueue();
-  readonly #breaker: CircuitBreaker | undefined;
+  readonly #failures: FailurePolicy;
   readonly #starts: StartGovernor;
   readonly #recycler: Recycler;
   readonly #leases = new Set<Lease>();
@@ -97,8 +98,28 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     this.#origin = { poolId: this.id, service: service.name };
     this.#pipeHome = pipeHome;
     this.#isolation = isolation;
-    this.#breaker = config.circuitBreaker === false ? undefined : new CircuitBreaker(config.circuitBreaker);
     this.#starts = new StartGovernor(config.maxConcurrentStarts);
+    this.#failures = new FailurePolicy({
+      config,
+      starts: this.#starts,
+      live: () => this.#liveCount().live,
+      closed: () => this.#state === 'closed',
+      circuitClosed: () => {
+        this.#tell('circuitClose');
+        this.#growSoon();
+      },
+      circuitOpened: (trip) => {
+        this.#tell('circuitOpen', { failures: trip.failures, calls: trip.calls, windowMs: trip.windowMs, retryAt: trip.retryAt, lastFailure: trip.lastFailure });
+        for (const call of this.#queue.drain()) call.settle(this.#failures.circuitOpenError(call.method.name));
+        this.#checkDrained();
+      },
+      retry: (call, worker) => {
+        this.#totals.retries++;
+        this.emit('retry', { method: call.method.name, attempt: call.attempts + 1, workerId: worker.workerId, pid: worker.pid });
+        // First in line: it was the oldest call when it was sent.
+        this.#queue.pushFront(call);
+      },
+    });
     this.#recycler = new Recycler(config, {
       workers: () => this.#workers,
       recycle: (worker, reason, trigger) => this.#recycle(worker, reason, trigger),
@@ -211,15 +232,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
       call.settle(new CallAbortedError(method.name, false, signal.reason));
       return;
     }
-    const decision = this.#breaker?.decide() ?? 'pass';
-    if (decision === 'reject') {
-      call.settle(this.#circuitOpenError(method.name));
+    const refused = this.#failures.refuse(call);
+    if (refused !== undefined) {
+      call.settle(refused);
       return;
     }
     // The start of a lease is no call of the interface: the totals count the lease's own calls.
     if (call.kind === 'call') this.#totals.calls++;
-    call.probe = decision === 'probe';
-    const cannotStart = this.#cannotStart(method.name);
+    const cannotStart = this.#failures.cannotStart(method.name);
     if (cannotStart !== undefined) {
       call.settle(cannotStart);
       return;
@@ -295,7 +315,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     }
     return {
       workers, queued: this.#queue.length, running, bufferedItems,
-      circuit: this.#breaker?.state ?? 'closed', callWindow: this.#breaker?.window() ?? { calls: 0, failures: 0 },
+      circuit: this.#failures.breaker?.state ?? 'closed', callWindow: this.#failures.breaker?.window() ?? { calls: 0, failures: 0 },
       totals: { ...this.#totals },
       methods: this.#timings.snapshot(),
       confinement: this.confinement,
@@ -411,7 +431,8 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   #grow(): void {
     if (this.#state === 'closed' || this.#startTimer !== undefined) return;
-    if (this.#breaker !== undefined && !this.#breaker.allowsSpawning) return;
+    const breaker = this.#failures.breaker;
+    if (breaker !== undefined && !breaker.allowsSpawning) return;
     const counts = this.#liveCount();
     const { busy } = counts;
     let { live } = counts;
@@ -492,80 +513,15 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     (this.emit as (event: K, ...args: PoolEvents[K]) => boolean)(event, ...args);
   }
 
-  // ---- failure policy -------------------------------------------------------------------------
-
   /**
-   * Every call passes here once, as it settles: the breaker counts the calls that reached a
-   * worker. A retried @idempotent call settles once, so a poison input counts once, however many
-   * workers it crashed.
+   * Every call passes here once, as it settles: its latency is recorded if it reached a worker,
+   * and the failure policy counts it. A retried @idempotent call settles once.
    */
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
     if (call.stream !== undefined) this.#streams.delete(call);
-    const reachedWorker = call.attempts > 0;
-    if (reachedWorker && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, call.settledAt - call.sentAt);
-    const breaker = this.#breaker;
-    if (breaker === undefined) return;
-    if (reachedWorker && (error === undefined || error instanceof RemoteError || error instanceof ValidationError)) {
-      if (breaker.success() === 'closed') {
-        this.config.logger.warn('a probe call succeeded: the circuit breaker closed, workers start again');
-        this.#tell('circuitClose');
-        this.#growSoon();
-      }
-    } else if (reachedWorker && (error instanceof WorkerCrashedError || error instanceof CallTimeoutError || error instanceof ProtocolError)) {
-      if (breaker.failure(describeFailure(call, error), call.lastWorker?.stderrTail ?? '') === 'opened') this.#onCircuitOpened();
-    } else if (call.probe) {
-      // Aborted, refused or never sent: it says nothing about the workers; let another call probe.
-      breaker.probeInconclusive();
-    }
+    if (call.attempts > 0 && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, call.settledAt - call.sentAt);
+    this.#failures.settled(call, error);
   };
-
-  #onCircuitOpened(): void {
-    const trip = this.#breaker!.trip!;
-    this.config.logger.error(`${trip.failures} of the last ${trip.calls} calls failed within ${trip.windowMs} ms (last: ${trip.lastFailure}): calls fail at once and no worker starts until ${trip.retryAt.toISOString()}`);
-    this.#tell('circuitOpen', { failures: trip.failures, calls: trip.calls, windowMs: trip.windowMs, retryAt: trip.retryAt, lastFailure: trip.lastFailure });
-    for (const call of this.#queue.drain()) call.settle(this.#circuitOpenError(call.method.name));
-    this.#checkDrained();
-  }
-
-  #circuitOpenError(method: string): CircuitOpenError {
-    const trip = this.#breaker!.trip!;
-    return new CircuitOpenError({ method, ...trip });
-  }
-
-  /** While no worker of the pool can start and the next try is not due, the error a call fails with at once. */
-  #cannotStart(method: string): WorkerStartError | undefined {
-    const last = this.#starts.lastError;
-    if (last === undefined || this.#starts.waitMs === 0 || this.#liveCount().live > 0) return undefined;
-    const why = unprefixed(last).split('\n--- worker stderr')[0];
-    return new WorkerStartError(`"${method}" was not run: no worker of this pool can start (${this.#starts.failuresInARow} failed in a row; the next try is at ${this.#starts.nextAttemptAt.toISOString()}). The last one: ${why}`,
-      { stderrTail: last.stderrTail, remote: last.remote, cause: last });
-  }
-
-  /** A worker died with a call it had been sent: retry it if the method is idempotent, else fail it. */
-  #onLost(worker: WorkerProcess, call: PendingCall, error: WorkerCrashedError): void {
-    // A lease's call is never moved to another worker; nor is the start or the end of a lease.
-    if (call.onLease || call.kind !== 'call') {
-      call.settle(error);
-      return;
-    }
-    // A stream is tried again only before its first item: after it, another run would repeat items.
-    const idempotent = call.method.idempotent === true && (call.stream === undefined || call.stream.received === 0);
-    const mayRetry = idempotent && call.attempts <= this.config.maxRetries
-      && this.#state !== 'closed' && (this.#breaker === undefined || this.#breaker.state === 'closed');
-    if (!mayRetry) {
-      // Every worker it was tried on died of it: say so, and try it on no more.
-      const poisonous = idempotent && call.attempts > 1 && call.attempts > this.config.maxRetries;
-      call.settle(!poisonous ? error : new WorkerCrashedError({
-        workerId: error.workerId, pid: error.pid, exitCode: error.exitCode, signal: error.signal, method: error.method, lastHealth: error.lastHealth, attempts: error.attempts, poisonous,
-      }));
-      return;
-    }
-    this.#totals.retries++;
-    this.config.logger.warn(`retrying "${call.method.name}" (@idempotent) on another worker: ${error.message}`);
-    this.emit('retry', { method: call.method.name, attempt: call.attempts + 1, workerId: worker.workerId, pid: worker.pid });
-    // First in line: it was the oldest call when it was sent.
-    this.#queue.pushFront(call);
-  }
 
   // ---- workers --------------------------------------------------------------------------------
 
@@ -577,7 +533,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     const worker = new WorkerProcess(this.#nextWorkerId++, { pipeHome: this.#pipeHome, isolation: this.#isolation, confinement: this.#confinement, warmUp: this.#warmUp }, this.config, this.service, {
       spawned: (w) => this.#tell('workerStart', { workerId: w.workerId, pid: w.pid! }),
       idle: (w) => this.#onIdle(w),
-      lost: (w, call, error) => this.#onLost(w, call, error),
+      lost: (w, call, error) => this.#failures.lost(w, call, error),
       exited: (w, info) => this.#onExited(w, info),
       timeout: (w, method, timeoutMs) => {
         this.#totals.timeouts++;
@@ -642,7 +598,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     // With no worker left to run them, queued calls would wait for starts that fail: fail them
     // with the reason.
     if (this.#liveCount(worker).live === 0) {
-      for (const call of this.#queue.drain()) call.settle(this.#cannotStart(call.method.name) ?? error);
+      for (const call of this.#queue.drain()) call.settle(this.#failures.cannotStart(call.method.name) ?? error);
       this.#checkDrained();
     }
     this.#grow();
@@ -771,15 +727,4 @@ function inService(worker: WorkerProcess): boolean {
 /** A successor waiting for the worker it replaces, which still serves: it takes no call. */
 function isStandby(worker: WorkerProcess): boolean {
   return worker.standbyFor !== undefined && inService(worker.standbyFor);
-}
-
-/** The breaker's account of a failed call, for logs and CircuitOpenError. */
-function describeFailure(call: PendingCall, error: WorkerCrashedError | CallTimeoutError | ProtocolError): string {
-  const where = call.lastWorker?.label ?? 'a worker';
-  if (error instanceof WorkerCrashedError) {
-    const how = error.signal !== null ? `died of ${error.signal}` : error.exitCode !== null ? `exited with code ${error.exitCode}` : 'closed its pipe';
-    return `${where} ${how} running "${call.method.name}"`;
-  }
-  if (error instanceof CallTimeoutError) return `"${call.method.name}" timed out after ${error.timeoutMs} ms on ${where}`;
-  return `${where} broke the protocol running "${call.method.name}"`;
 }
