@@ -17,9 +17,10 @@
  * with spareWorkers ready; one call per worker at a time; never sending a call twice (if its
  * worker dies, the caller gets WorkerCrashedError, CallTimeoutError or ProtocolError, and only an
  * @idempotent method is tried again, as the failure policy says); recycling by starting the
- * replacement first and retiring the old worker once its call is done. With overlappedRecycle (the default) the replacement, a
- * successor, starts when the old worker is near its threshold and waits on standby, taking no
- * call, until the old worker is due or gone: a recycle never makes a call wait for a start.
+ * replacement first and retiring the old worker once its call is done. With overlappedRecycle
+ * (the default) the replacement, a successor, starts when the old worker is near its threshold
+ * and waits on standby, taking no call, until the old worker is due or gone: a recycle never
+ * makes a call wait for a start.
  * A lease (lease.ts) holds one worker for a sequence of calls; its acquisition waits in the
  * queue like a call, and recycling a leased worker waits for the lease's end.
  */
