@@ -90,6 +90,31 @@ function rows(r) {
       `unconfined: p50 ${us(l.unconfined.p50Us)}, p99 ${us(l.unconfined.p99Us)}`, `p50 ${ratio(l.p50Ratio, 3)} (target ≤ 1.02×: ${l.p50Ratio <= 1.02 ? 'met' : 'missed'}); p99 ${ratio(l.p99Ratio)}`]);
   }
 
+  const g = r.diagnostics;
+  if (g === undefined) {
+    if (ran('diagnostics')) failed('9', 'diagnostics_channel and histograms', 'diagnostics');
+  } else {
+    const e = g.endToEnd;
+    const pin = g.pinned ? 'pinned' : 'NOT pinned';
+    const p50p99 = (s) => `p50 ${us(s.p50Us)}, p99 ${us(s.p99Us)}`;
+    const against = (q) => `p50 ${ratio(q.p50, 3)}; p99 ${ratio(q.p99)}`;
+    out.push(['9', `add(), sequential, pool of 1, ${pin}: a no-op subscriber on process-sandbox:call (${e.calls} calls a side)`, p50p99(e.noop),
+      `no subscriber: ${p50p99(e.none)}`, against(e.noopRatio)]);
+    out.push(['', '  a subscriber that sets traceparent (it travels to the worker)', p50p99(e.traceparent), 'no subscriber', against(e.traceparentRatio)]);
+    // What no end-to-end turn can show: the instrumentation's own cost with nobody subscribed, as a
+    // share of this run's small call. Three decimals, as row 2: 1.021× must not print as a met 1.02×.
+    const share = (q) => `${ratio(q, 3)} (target ≤ 1.02×: ${q <= 1.02 ? 'met' : 'missed'})`;
+    const ns = (v) => `${v.toFixed(1)} ns a call`;
+    const { neverSubscribed: n, afterSubscribers: a } = g.noSubscriber;
+    const smallCall = `a small call's p50, ${us(e.none.p50Us)}`;
+    out.push(['', 'no subscriber, in process: admitTraced() + settle()\'s trace check', ns(n.traceNs), smallCall, share(n.traceRatio)]);
+    out.push(['', '  histograms: CallTimings.record + 2 performance.now()', ns(n.histogramNs), smallCall, share(n.histogramRatio)]);
+    out.push(['', '  worker: callContext() with no observer', ns(n.workerNs), smallCall, share(n.workerRatio)]);
+    out.push(['', '  all three', ns(n.traceNs + n.histogramNs + n.workerNs), smallCall, share(n.allRatio)]);
+    out.push(['', '  all three, after subscribers came and went', ns(a.traceNs + a.histogramNs + a.workerNs),
+      `trace ${a.traceNs.toFixed(1)}, histograms ${a.histogramNs.toFixed(1)}, worker ${a.workerNs.toFixed(1)} ns`, share(a.allRatio)]);
+  }
+
   const p = r.peers;
   const cold = p?.coldStart;
   if (cold !== undefined) {
@@ -144,6 +169,8 @@ export function formatReport(r) {
     `  NODE_EXTRA_CA_CERTS: ${env.nodeExtraCaCerts ? 'set (every Node start reads the extra certificates; start-up rows show both)' : 'not set'}`,
     ...(r.latency === undefined ? [] : [`  Rows 1–2: ${r.latency.pinned ? `pinned with ${r.latency.pinnedWith} (the kernel reported Cpus_allowed_list ${r.latency.allowedCpus})` : 'NOT pinned (no taskset): expect noisy figures'}; `
       + `median of ${r.latency.runs} runs of ${r.latency.callsPerRun} calls, [lowest–highest] run's ratio`]),
+    ...(r.diagnostics === undefined ? [] : [`  Row 9: ${r.diagnostics.pinned ? `pinned with ${r.diagnostics.pinnedWith}` : 'NOT pinned (no taskset)'}; one run, its three sides taking turns in ${r.diagnostics.endToEnd.blocks} blocks; `
+      + `in process, the median over ${r.diagnostics.noSubscriber.neverSubscribed.rounds} rounds of ${r.diagnostics.noSubscriber.neverSubscribed.iterations} iterations`]),
     '  Rows 2′–7: unpinned; medians of several rounds (each round is in bench/results/latest.json); rows 5′–7 are the comparison\'s figures (below).',
     ...(r.options.only === null ? [] : [`  Only: ${r.options.only.join(', ')}`]),
     '',

@@ -18,7 +18,7 @@ import { pinnableCpu, runJsonChild } from './pinned-child.mjs';
 import { median } from './stats.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MAIN_SECTIONS = ['latency', 'throughput', 'echo', 'crash', 'recycling', 'confined'];
+const MAIN_SECTIONS = ['latency', 'diagnostics', 'throughput', 'echo', 'crash', 'recycling', 'confined'];
 
 const badArgument = (message) => {
   process.stderr.write(`bench: ${message}\n`);
@@ -84,6 +84,18 @@ async function runLatency(runs) {
   };
 }
 
+/**
+ * Row 9, in one run of diagnostics.mjs, pinned as rows 1–2 are: the small call with and without
+ * subscribers of process-sandbox:call, taking turns on one worker, and in process what the
+ * instrumentation adds to every call when nobody subscribes.
+ */
+async function runDiagnostics() {
+  const cpu = pinnableCpu();
+  const args = ['--warmup', options.warmup, '--calls', options.calls, ...(rounds === undefined ? [] : ['--rounds', String(rounds)])];
+  const run = await runJsonChild(here('./diagnostics.mjs'), args, cpu, 'diagnostics.mjs', { timeoutMs: 300_000 });
+  return { pinned: cpu !== null, pinnedWith: cpu === null ? null : `taskset -c ${cpu}`, ...run };
+}
+
 /** The commit measured, and whether the runtime differs from it: figures belong to a version. */
 function revision() {
   try {
@@ -124,6 +136,7 @@ const { measureCrashRecovery } = await import('./lifecycle.mjs');
 // [section, which --only key selects it, title, measure]
 const sections = [
   ['latency', 'latency', 'latency (rows 1, 2)', () => runLatency(Number(options['latency-runs']))],
+  ['diagnostics', 'diagnostics', 'diagnostics_channel and histograms (row 9)', runDiagnostics],
   ['throughput', 'throughput', 'throughput (row 3)', () => measureThroughput({ inFlight: 64, warmup: 5000, calls: 40_000, rounds: rounds ?? 3 })],
   ['echo', 'echo', '16 MiB echo (row 4)', () => measureEcho({ sizeMiB: 16, warmup: 3, rounds: rounds ?? 20 })],
   ['crash', 'crash', 'crash recovery (row 5)', () => measureCrashRecovery({ rounds: rounds ?? 5 })],

@@ -50,19 +50,27 @@ export async function timeSequential(call, samples, from, count) {
 }
 
 /**
- * Two sides timed in turns: `calls` sequential calls each, in `blocks` blocks, the order flipped
- * every block, so that drift (frequency scaling, other work on the machine) lands on both alike.
- * The first `untimed` calls after each switch are not timed: they pay for waking the other side's
- * process. Each side is `{ call, samples }`, samples holding `calls` milliseconds.
+ * Sides timed in turns: `calls` sequential calls each, in `blocks` blocks, the order reversed
+ * every block (two sides: flipped), so that drift (frequency scaling, other work on the machine)
+ * lands on all alike. The first `untimed` calls after each switch are not timed: they pay for
+ * waking the other side's process. Each side is `{ call, samples, enter?, leave? }`, samples
+ * holding `calls` milliseconds; `enter` and `leave` run around each of its blocks, untimed (a
+ * diagnostics_channel subscriber that only that side has, diagnostics.mjs).
  */
-export async function timeInTurns([first, second], calls, blocks, untimed = 2) {
+export async function timeInTurns(sides, calls, blocks, untimed = 2) {
   const scratch = new Float64Array(untimed);
   const perBlock = Math.ceil(calls / blocks);
+  const reversed = [...sides].reverse();
   for (let from = 0, block = 0; from < calls; from += perBlock, block++) {
     const count = Math.min(perBlock, calls - from);
-    for (const side of block % 2 === 0 ? [first, second] : [second, first]) {
-      await timeSequential(side.call, scratch, 0, untimed);
-      await timeSequential(side.call, side.samples, from, count);
+    for (const side of block % 2 === 0 ? sides : reversed) {
+      side.enter?.();
+      try {
+        await timeSequential(side.call, scratch, 0, untimed);
+        await timeSequential(side.call, side.samples, from, count);
+      } finally {
+        side.leave?.();
+      }
     }
   }
 }
