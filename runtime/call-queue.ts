@@ -69,7 +69,10 @@ export class CallQueue {
 
   /** Queues a call at its priority (`call.priority`, higher first). */
   push(call: PendingCall): void {
-    const entry: Entry = { call, key: this.#now() - call.priority * PRIORITY_AGING_MS, seq: this.#seq++, at: this.#heap.length };
+    const now = this.#now();
+    // Its queue wait starts here (a retried call's, at its first wait).
+    if (call.madeAt === 0) call.madeAt = now;
+    const entry: Entry = { call, key: now - call.priority * PRIORITY_AGING_MS, seq: this.#seq++, at: this.#heap.length };
     this.#entries.set(call, entry);
     this.#heap.push(entry);
     this.#up(entry.at);

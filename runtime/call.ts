@@ -59,8 +59,12 @@ export class PendingCall {
   lastWorker: { readonly label: string; readonly stderrTail: string; readonly workerId: number; readonly pid: number | undefined } | undefined;
   /** For a method that streams its result: its items' side of the call (runtime/stream.ts). */
   stream: StreamRun | undefined;
-  /** When it was made (performance.now()): its queue wait runs from here (call-timings.ts). */
-  readonly madeAt = performance.now();
+  /**
+   * When it began to wait for a worker (performance.now()): its queue wait runs from here
+   * (call-timings.ts). Read as it is queued (CallQueue, a lease's line), so that a call sent as
+   * it is made costs no clock read for it: its wait is 0.
+   */
+  madeAt = 0;
   /** When it was last sent to a worker (performance.now()); 0 until it is. */
   sentAt = 0;
   /** When it settled (performance.now()); 0 until it does. */

@@ -142,6 +142,7 @@ export class Lease {
           this.calls++;
           this.#host.accepted();
           host.streams.track(call);
+          call.madeAt = performance.now();
           this.#waiting.push(call);
           this.free();
         });
@@ -188,6 +189,7 @@ export class Lease {
         if (signal !== undefined) call.watch(signal, () => this.#abort(call, signal.reason));
         this.calls++;
         this.#host.accepted();
+        call.madeAt = performance.now();
         this.#waiting.push(call);
         this.free();
       });

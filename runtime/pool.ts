@@ -520,7 +520,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
    */
   readonly #onSettled = (call: PendingCall, error: Error | undefined): void => {
     if (call.stream !== undefined) this.#streams.delete(call);
-    if (call.attempts > 0 && call.kind === 'call') this.#timings.record(call.method.name, call.sentAt - call.madeAt, call.settledAt - call.sentAt);
+    if (call.attempts > 0 && call.kind === 'call') this.#timings.record(call.method, call.sentAt - call.madeAt, call.settledAt - call.sentAt);
     this.#failures.settled(call, error);
   };
 

@@ -244,6 +244,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     }
     const now = performance.now();
     call.sentAt = now;
+    // Sent as it was made: it waited for no worker.
+    if (call.madeAt === 0) call.madeAt = now;
     this.#deadline = now + timeoutMs;
     this.#deadlineTimeoutMs = timeoutMs;
     if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);

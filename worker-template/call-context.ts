@@ -45,7 +45,14 @@ export function callObservers(): CallObserver[] {
   return (global[REGISTRY] ??= []);
 }
 
-let current: CallContext | undefined;
+/** The call running now, kept as its parts: the object callContext() returns is made on demand. */
+let running = false;
+let method = '';
+let callId = 0;
+let arrivedAt = 0;
+let timeoutMs = 0;
+let trace: readonly [string, string?] | undefined;
+let made: CallContext | undefined;
 let observations: CallObservation[] | undefined;
 
 /**
@@ -53,15 +60,27 @@ let observations: CallObservation[] | undefined;
  * an earlier call, or between calls).
  */
 export function callContext(): CallContext | undefined {
-  return current;
+  if (!running) return undefined;
+  made ??= { method, callId, deadline: arrivedAt + timeoutMs, traceparent: trace?.[0], tracestate: trace?.[1] };
+  return made;
 }
 
-/** The host begins a call: it is current until endCall, and every observer is asked of it. */
-export function beginCall(call: CallContext): void {
-  current = call;
+/**
+ * The host begins a call: it is current until endCall, and every observer is asked of it.
+ * Returns whether any observes it (then the host runs it through runObserved).
+ */
+export function beginCall(name: string, id: number, timeout: number, traceContext: readonly [string, string?] | undefined): boolean {
+  running = true;
+  method = name;
+  callId = id;
+  arrivedAt = Date.now();
+  timeoutMs = timeout;
+  trace = traceContext;
+  made = undefined;
   observations = undefined;
   const registered = (globalThis as { [REGISTRY]?: CallObserver[] })[REGISTRY];
-  if (registered === undefined || registered.length === 0) return;
+  if (registered === undefined || registered.length === 0) return false;
+  const call = callContext()!;
   for (const observer of registered) {
     try {
       const observation = observer(call);
@@ -71,6 +90,7 @@ export function beginCall(call: CallContext): void {
       process.stderr.write(`[process-sandbox] a call observer threw: ${(thrown as Error)?.stack ?? String(thrown)}\n`);
     }
   }
+  return observations !== undefined;
 }
 
 /** Runs the implementation inside every observation (the first registered outermost). */
@@ -89,7 +109,9 @@ export function runObserved<T>(fn: () => T): T {
 /** The call is over: observers hear how it ended, and no call is current. */
 export function endCall(error: unknown): void {
   const active = observations;
-  current = undefined;
+  running = false;
+  made = undefined;
+  trace = undefined;
   observations = undefined;
   if (active === undefined) return;
   for (const observation of active) {

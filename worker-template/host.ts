@@ -131,12 +131,12 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       channel.send([Kind.Error, id, { name: 'ProtocolError', message: why }]);
       return;
     }
-    beginCall({ method: method.name, callId: id, deadline: Date.now() + (method.timeoutMs ?? callTimeoutMs), traceparent: trace?.[0], tracestate: trace?.[1] });
+    const observed = beginCall(method.name, id, method.timeoutMs ?? callTimeoutMs, trace);
     let result: unknown;
     try {
       checkArguments(method, args);
       const target = impl;
-      result = runObserved(() => handler(target, args));
+      result = observed ? runObserved(() => handler(target, args)) : handler(target, args);
     } catch (error) {
       reply(id, method.name, error, true);
       return;
@@ -149,7 +149,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       });
       stream = producer;
       // Its items are produced later, by the pump start begins: inside the observations too.
-      runObserved(() => producer.start(result));
+      if (observed) runObserved(() => producer.start(result));
+      else producer.start(result);
       return;
     }
     if (isThenable(result)) {
