@@ -1,9 +1,10 @@
 /**
  * What a pool needs before its first worker starts, made from the options it was given: the
- * resolved configuration (paths absolute, type stripping and the compile cache in the workers'
- * command line and environment, maxMemoryMB capped to what a 32-bit worker can address), the
- * warm-up, the confinement (which fails here, before any process starts, when the kernel cannot
- * enforce what confine asks), the platform's isolation of the workers and their pipes' home.
+ * resolved configuration (paths absolute, the workers' export condition, type stripping and the
+ * compile cache in the workers' command line and environment, maxMemoryMB capped to what a
+ * 32-bit worker can address), the warm-up, the confinement (which fails here, before any process
+ * starts, when the kernel cannot enforce what confine asks), the platform's isolation of the
+ * workers and their pipes' home.
  */
 import { resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -14,6 +15,7 @@ import type { PoolIsolation } from './platform/platform.js';
 import type { ServiceDescriptor } from './service.js';
 import { resolveWarmUp, type WarmUp } from './warm-up.js';
 import { typeStrippingArgs } from './type-stripping.js';
+import { WORKER_CONDITION_ARGS } from './worker-condition.js';
 import { withCompileCache } from './compile-cache.js';
 import { prepareConfinement, type PoolConfinement } from './confine/index.js';
 
@@ -38,7 +40,7 @@ export async function setUpPool(service: ServiceDescriptor, options: PoolConfig)
   const given = resolveConfig(options);
   const warmUp = resolveWarmUp(service, given.warmUp);
   let config: ResolvedConfig = { ...given, workerModule: resolvePath(given.workerModule), workerEntry: resolvePath(given.workerEntry) };
-  config = { ...config, execArgv: [...typeStrippingArgs(config), ...config.execArgv], env: await withCompileCache(config.env) };
+  config = { ...config, execArgv: [...WORKER_CONDITION_ARGS, ...typeStrippingArgs(config), ...config.execArgv], env: await withCompileCache(config.env) };
   const ceiling = await platform.workerMemoryCeilingBytes?.(config.workerExecutable);
   if (ceiling !== undefined && config.maxMemoryMB * MIB > ceiling) {
     // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.

@@ -7,7 +7,6 @@ import { checkArguments, type ServiceDescriptor } from '../runtime/service.js';
 import { Channel } from '../runtime/protocol/channel.js';
 import { Kind, PROTOCOL_VERSION, toRemoteErrorData, type WorkerHealthData } from '../runtime/protocol/messages.js';
 import { readBootstrap } from './bootstrap.js';
-import { confineConnected, mustRestrictFirst, restrictThenReexec } from './confine/index.js';
 import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
 import { beginCall, endCall, runObserved } from './call-context.js';
@@ -27,8 +26,11 @@ export function serveWorker<T>(service: ServiceDescriptor, handlers: readonly Ha
 
 async function run(service: ServiceDescriptor, handlers: readonly Handler<unknown>[]): Promise<void> {
   const boot = await readBootstrap();
+  // Only a confined worker loads the confinement code (about 5 ms of a start on Node 20, with the
+  // built-in modules it needs); the bundle keeps it in a chunk of its own (bundle.mjs).
+  const confine = boot.confine === undefined ? undefined : await import('./confine/index.js');
   // A confined worker restricts itself and executes again before it connects (confine/index.ts).
-  if (mustRestrictFirst(boot.confine)) await restrictThenReexec(boot);
+  if (confine?.mustRestrictFirst(boot.confine) === true) await confine.restrictThenReexec(boot);
   let loaded: Implementation | undefined;
   /** What calls run on: the worker's instance, or the one made for the lease that holds it. */
   let impl: Record<string, unknown> | undefined;
@@ -85,7 +87,7 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
 
   // Confined: the filter goes on once the channel's socket exists, and the worker reports what it
   // found when it checked itself; the parent refuses it if that is less than the pool asked for.
-  const confinement = boot.confine === undefined ? null : await confineConnected(boot.confine);
+  const confinement = confine === undefined ? null : await confine.confineConnected(boot.confine!);
   channel.send([Kind.Hello, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, service.name, confinement]);
   // Tied to the parent and limited before any user code loads (the go-ahead waits for this), but
   // after the hello is on its way: loading koffi takes a few milliseconds, which the parent's
