@@ -22,9 +22,9 @@ export const METRICS = {
   workerCrashes: 'process_sandbox.worker.crashes',
   /** Counter, {recycle}: workers retired and replaced, by reason. */
   workerRecycles: 'process_sandbox.worker.recycles',
-  /** Asynchronous gauge, By, per worker: physical memory in use. */
+  /** Asynchronous gauge, By: physical memory in use by the pool's largest worker. */
   workingSet: 'process_sandbox.worker.memory.working_set',
-  /** Asynchronous gauge, By, per worker: private memory committed. */
+  /** Asynchronous gauge, By: private memory committed by the pool's largest worker. */
   privateMemory: 'process_sandbox.worker.memory.private',
 } as const;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CallAbortedError, CallTimeoutError, RemoteError, ValidationError, WorkerCrashedError } from 'process-sandbox';
 import { instrumentPool, type PoolInstrumentation } from 'process-sandbox/otel';
 import { testClient, waitFor } from '../helpers.js';
-import { histogram, testMeter, value, type TestMeter } from './metric-reader.js';
+import { histogram, points, testMeter, value, type TestMeter } from './metric-reader.js';
 
 const cleanUps: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -111,16 +111,36 @@ describe('instrumentPool() metrics, read through @opentelemetry/sdk-metrics', ()
     expect(value(workers, { 'process_sandbox.service': service, 'process_sandbox.worker.state': 'busy' })).toBe(1);
     expect(value(workers, { 'process_sandbox.worker.state': 'idle' })).toBe(0);
     expect(value(metrics.get('process_sandbox.queue.length'), { 'process_sandbox.service': service })).toBe(2);
-    const [worker] = c.pool.stats().workers;
-    for (const name of ['process_sandbox.worker.memory.working_set', 'process_sandbox.worker.memory.private']) {
+    const [measured] = c.pool.stats().workers.map((w) => w.resources!);
+    for (const [name, bytes] of [['process_sandbox.worker.memory.working_set', measured!.workingSetBytes], ['process_sandbox.worker.memory.private', measured!.privateBytes]] as const) {
       const gauge = metrics.get(name);
       expect(gauge?.descriptor.unit).toBe('By');
-      expect(value(gauge, { 'process_sandbox.service': service, 'process_sandbox.worker.id': worker!.workerId })).toBeGreaterThan(1_000_000);
+      expect(points(gauge)).toHaveLength(1);
+      expect(value(gauge, { 'process_sandbox.service': service })).toBeGreaterThan(1_000_000);
+      // What the pool last measured (it may have measured again since).
+      expect(Math.abs(value(gauge) - bytes!)).toBeLessThan(64 * 1024 * 1024);
     }
     await Promise.all([running, ...queued]);
     const after = await m.collect();
     expect(value(after.get('process_sandbox.workers'), { 'process_sandbox.worker.state': 'idle' })).toBe(1);
     expect(value(after.get('process_sandbox.queue.length'))).toBe(0);
+  });
+
+  it('reports memory as one point per pool, the largest worker\'s, however many workers came and went', async () => {
+    const m = meter();
+    const c = await testClient({ minPoolSize: 2, maxPoolSize: 2, spareWorkers: 0, monitorIntervalMs: 50 });
+    instrument(c.pool, { meterProvider: m.provider });
+    const measured = (): boolean => c.pool.stats().workers.length === 2 && c.pool.stats().workers.every((w) => w.resources !== undefined);
+    await waitFor(measured);
+    await expect(c.segfault()).rejects.toBeInstanceOf(WorkerCrashedError);
+    await waitFor(() => c.pool.stats().totals.crashes === 1);
+    await waitFor(measured);
+    const metrics = await m.collect();
+    const gauge = metrics.get('process_sandbox.worker.memory.working_set');
+    // The dead worker left no series behind.
+    expect(points(gauge).map((p) => p.attributes)).toEqual([{ 'process_sandbox.service': service }]);
+    const largest = Math.max(...c.pool.stats().workers.map((w) => w.resources!.workingSetBytes!));
+    expect(Math.abs(value(gauge) - largest)).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('keeps two instrumented pools apart: each counts its own calls and workers only', async () => {
