@@ -166,13 +166,14 @@ describe('instrumentPool() metrics, read through @opentelemetry/sdk-metrics', ()
     expect(value(justA.get('process_sandbox.workers'))).toBe(1);
   });
 
-  it('stop() unsubscribes and removes the gauges\' callback: nothing more is recorded or read', async () => {
+  it('stop() (idempotent, also [Symbol.dispose]) unsubscribes and removes the gauges\' callback: nothing more is recorded or read', async () => {
     const m = meter();
     const c = await testClient({ minPoolSize: 1, maxPoolSize: 1, spareWorkers: 0 });
     const instrumentation = instrument(c.pool, { meterProvider: m.provider });
     await c.add(1, 1);
     instrumentation.stop();
     instrumentation.stop();
+    instrumentation[Symbol.dispose]();
     await c.add(2, 2);
     await expect(c.segfault()).rejects.toBeInstanceOf(WorkerCrashedError);
     await waitFor(() => c.pool.stats().totals.crashes === 1);
