@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^process-sandbox$/, replacement: here('./dist/runtime/index.js') },
       { find: /^process-sandbox\/worker$/, replacement: here('./dist/worker-template/index.js') },
+      { find: /^process-sandbox\/otel$/, replacement: here('./dist/runtime/otel/index.js') },
       { find: /^process-sandbox\/codec$/, replacement: here('./dist/runtime/codec.js') },
       { find: /^process-sandbox-gen$/, replacement: here('./generator/dist/index.js') },
     ],

@@ -19,6 +19,7 @@ export const services = [
   { input: 'test/services/IElastic.ts', out: 'test/.generated/services' },
   { input: 'test/services/IStreams.ts', out: 'test/.generated/services' },
   { input: 'test/services/ICallContext.ts', out: 'test/.generated/services' },
+  { input: 'test/services/ITraced.ts', out: 'test/.generated/services' },
   { input: 'test/services/versions/v1/IVersioned.ts', out: 'test/.generated/versions/v1' },
   { input: 'test/services/versions/v2/IVersioned.ts', out: 'test/.generated/versions/v2' },
 ];

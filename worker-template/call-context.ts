@@ -12,6 +12,8 @@
 
 /** The call running now. */
 export interface CallContext {
+  /** The interface's name (the service), as the parent's trace names it. */
+  readonly service: string;
   /** The method's name in the interface. */
   readonly method: string;
   /** Unique in the parent's process: its trace (diagnostics_channel) names the call by it too. */
@@ -47,6 +49,7 @@ export function callObservers(): CallObserver[] {
 
 /** The call running now, kept as its parts: the object callContext() returns is made on demand. */
 let running = false;
+let service = '';
 let method = '';
 let callId = 0;
 let arrivedAt = 0;
@@ -61,7 +64,7 @@ let observations: CallObservation[] | undefined;
  */
 export function callContext(): CallContext | undefined {
   if (!running) return undefined;
-  made ??= { method, callId, deadline: arrivedAt + timeoutMs, traceparent: trace?.[0], tracestate: trace?.[1] };
+  made ??= { service, method, callId, deadline: arrivedAt + timeoutMs, traceparent: trace?.[0], tracestate: trace?.[1] };
   return made;
 }
 
@@ -69,8 +72,9 @@ export function callContext(): CallContext | undefined {
  * The host begins a call: it is current until endCall, and every observer is asked of it.
  * Returns whether any observes it (then the host runs it through runObserved).
  */
-export function beginCall(name: string, id: number, timeout: number, traceContext: readonly [string, string?] | undefined): boolean {
+export function beginCall(serviceName: string, name: string, id: number, timeout: number, traceContext: readonly [string, string?] | undefined): boolean {
   running = true;
+  service = serviceName;
   method = name;
   callId = id;
   arrivedAt = Date.now();

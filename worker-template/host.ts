@@ -133,7 +133,7 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       channel.send([Kind.Error, id, { name: 'ProtocolError', message: why }]);
       return;
     }
-    const observed = beginCall(method.name, id, method.timeoutMs ?? callTimeoutMs, trace);
+    const observed = beginCall(service.name, method.name, id, method.timeoutMs ?? callTimeoutMs, trace);
     let result: unknown;
     try {
       checkArguments(method, args);

@@ -35,10 +35,11 @@ function traceEveryCall(traceparent: string, tracestate?: string): number[] {
 const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('callContext() in a worker', () => {
-  it('at the defaults, names the call running now, across its awaits, with the deadline of methodCallTimeoutMs and no trace context', async () => {
+  it('at the defaults, names the call running now (service and method), across its awaits, with the deadline of methodCallTimeoutMs and no trace context', async () => {
     const c = await client();
     const before = Date.now();
     const seen = await c.seen(20);
+    expect(seen.service).toBe('ICallContext');
     expect(seen.method).toBe('seen');
     expect(seen.callIdAfterAwait).toBe(seen.callId);
     expect(seen.traceparent).toBeNull();

@@ -1,5 +1,6 @@
 /** What the callContext tests call: methods that report what callContext() and call observers saw. */
 export interface Seen {
+  service: string;
   method: string;
   callId: number;
   deadline: number;

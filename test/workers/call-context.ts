@@ -12,7 +12,7 @@ async function seen(ms: number): Promise<Seen> {
   const now = Date.now();
   await new Promise((resolve) => setTimeout(resolve, ms));
   return {
-    method: context.method, callId: context.callId, deadline: context.deadline,
+    service: context.service, method: context.method, callId: context.callId, deadline: context.deadline,
     traceparent: context.traceparent ?? null, tracestate: context.tracestate ?? null,
     now, callIdAfterAwait: callContext()?.callId ?? null, store: store.getStore() ?? null,
   };
