@@ -4,8 +4,9 @@
 // "files" fails here, as it would for a user). Its build runs sandbox-gen (from
 // sandbox.config.json) and tsc; it calls a worker. Then a production install (`npm ci
 // --omit=dev`) must bring no generator: none of ts-morph, TypeScript, handlebars, commander;
-// and the built application must still run on it. The project is copied to a temporary folder
-// first, so its node_modules and build output never land in the repository.
+// neither install brings OpenTelemetry (process-sandbox/otel's optional peer); and the built
+// application must still run on it. The project is copied to a temporary folder first, so its
+// node_modules and build output never land in the repository.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,9 @@ describe('a consumer package', () => {
     // The packages' own dependencies come from npm's cache, which the repository's install filled.
     npmIn(dir, 'install', '--prefer-offline');
     const fullBytes = sizeOf(join(dir, 'node_modules'));
+    // Not even with its dev dependencies (below: nor in production) does an application that does
+    // not use OpenTelemetry get any of it.
+    expect(packagesIn(join(dir, 'node_modules')).filter((p) => p.startsWith('@opentelemetry/'))).toEqual([]);
     const build = npmIn(dir, 'run', 'build');
     expect(build).toContain('wrote src/generated/IInventory.client.ts');
     expect(npmIn(dir, 'run', 'check')).toContain('up to date');
