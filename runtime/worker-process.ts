@@ -757,7 +757,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     const error = new ProtocolError(`${this.label} broke the protocol: ${reason}; it was killed and will be replaced`, { worker: this, method: this.#current?.method.name });
     this.#config.logger.error(error.message, { workerId: this.workerId, pid: this.pid });
     if (this.#current !== undefined) this.#current.settle(error);
-    this.#failStart(error.message);
+    // The start error adds its own prefix.
+    this.#failStart(unprefixed(error));
     this.#kill('protocol');
   }
 
