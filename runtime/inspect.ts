@@ -44,7 +44,7 @@ export function checkInspect(value: unknown, context: InspectContext, bad: (fiel
   for (const key of Object.keys(v)) if (!FIELDS.includes(key)) fail(`inspect.${key}`, `unknown option; the options are ${FIELDS.join(', ')}`);
   const host = v['host'] ?? '127.0.0.1';
   if (typeof host !== 'string' || !/^[A-Za-z0-9.:_-]{1,255}$/.test(host)) {
-    fail('inspect.host', `expected a host name or IP address such as "127.0.0.1", got ${typeof host === 'string' ? JSON.stringify(host) : typeof host}`);
+    fail('inspect.host', `expected a host name or IP address such as "127.0.0.1" (IPv6 without brackets: "::1"), got ${typeof host === 'string' ? JSON.stringify(host) : typeof host}`);
   }
   const port = v['port'] ?? 0;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {

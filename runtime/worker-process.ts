@@ -723,11 +723,13 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   /** Under inspect, an overdue call waits while a debugger is attached (debugger-hold.ts). */
   async #askDebugger(call: PendingCall, hold: DebuggerHold): Promise<void> {
     const verdict = await hold.verdict(this.pid, call.id);
-    // While /proc was read the call ended, or its deadline moved (a stream's item re-armed it).
+    // While /proc was read the call ended, or its deadline moved: a stream's item re-armed it, or
+    // its worker ran out of credit, which leaves it no deadline (expectWithin).
     if (this.#current !== call || (this.state !== 'busy' && this.state !== 'retiring') || this.#deadlineTimer !== undefined) return;
+    const now = performance.now();
+    if (now < this.#deadline) return;
     const log = this.#config.logger;
     const what = `"${call.method.name}" (timeout ${this.#deadlineTimeoutMs} ms)`;
-    const now = performance.now();
     switch (verdict) {
       case 'expire':
         this.#expire(call);

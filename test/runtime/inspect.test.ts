@@ -174,6 +174,16 @@ describe('inspect: a worker being debugged is not timed out', () => {
     expect(await c.pid()).not.toBe(pid);
   });
 
+  it('on IPv6 loopback too: the URL is in brackets, and the debugger\'s connection is found in /proc/<pid>/net/tcp6', async () => {
+    const c = await testClient({ inspect: { host: '::1' }, maxPoolSize: 1, spareWorkers: 0, methodCallTimeoutMs: 500 });
+    const url = c.pool.stats().workers[0]!.inspectorUrl!;
+    expect(url).toMatch(/^ws:\/\/\[::1\]:\d+\/[0-9a-f-]{36}$/);
+    await attach(url);
+    // Attached, not paused: the call outlives its timeout and returns.
+    const pid = c.pool.stats().workers[0]!.pid;
+    expect(await c.sleep(1500)).toBe(pid);
+  });
+
   it('with inspect and no debugger attached, a hung call times out at its deadline', async () => {
     const c = await testClient({ inspect: true, maxPoolSize: 1, spareWorkers: 0, methodCallTimeoutMs: 500 });
     const pid = c.pool.stats().workers[0]!.pid!;
@@ -258,7 +268,7 @@ describe('inspect: configuration', () => {
     ['a string', 'yes', {}, 'inspect', /expected true, false or \{ host\?, port\? \}, got string/],
     ['an array', [], {}, 'inspect', /got an array/],
     ['an unknown key', { hots: 'x' }, {}, 'inspect.hots', /unknown option; the options are host, port/],
-    ['a host that is no string', { host: 42 }, {}, 'inspect.host', /expected a host name or IP address such as "127.0.0.1", got number/],
+    ['a host that is no string', { host: 42 }, {}, 'inspect.host', /expected a host name or IP address such as "127.0.0.1" \(IPv6 without brackets: "::1"\), got number/],
     ['an empty host', { host: '' }, {}, 'inspect.host', /got ""/],
     ['a port past 65535', { port: 70_000 }, {}, 'inspect.port', /expected a whole number from 0 to 65535 \(0: a free port for each worker\), got 70000/],
     ['a negative port', { port: -1 }, {}, 'inspect.port', /from 0 to 65535/],
