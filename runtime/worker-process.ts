@@ -532,14 +532,18 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
    * port must be the pool's). False after a violation.
    */
   #takeInspectorUrl(url: unknown): boolean {
+    const inspect = this.#config.inspect;
     if (url === undefined) {
-      if (this.#config.inspect !== undefined) this.#config.logger.warn(`${this.label} started without its inspector (inspect): its stderr says why, usually that ${this.#config.inspect.host}:${this.#config.inspect.port} is in use`, { workerId: this.workerId, pid: this.pid });
+      if (inspect !== undefined) this.#config.logger.warn(`${this.label} started without its inspector (inspect): its stderr says why, usually that ${inspect.host}:${inspect.port} is in use`, { workerId: this.workerId, pid: this.pid });
       return true;
     }
-    const port = typeof url === 'string' && this.#config.inspect !== undefined ? inspectorPort(url) : undefined;
-    if (port === undefined || (this.#config.inspect!.port !== 0 && port !== this.#config.inspect!.port)) {
-      this.#onViolation(this.#config.inspect === undefined ? 'a ready message with an inspector URL, though the pool has no inspect option'
-        : `a ready message whose inspector URL is not a ws: URL on ${this.#config.inspect.port === 0 ? 'a port' : `port ${this.#config.inspect.port}`}`);
+    if (inspect === undefined) {
+      this.#onViolation('a ready message with an inspector URL, though the pool has no inspect option');
+      return false;
+    }
+    const port = typeof url === 'string' ? inspectorPort(url) : undefined;
+    if (port === undefined || (inspect.port !== 0 && port !== inspect.port)) {
+      this.#onViolation(`a ready message whose inspector URL is not a ws: URL on ${inspect.port === 0 ? 'a port' : `port ${inspect.port}`}`);
       return false;
     }
     this.#inspectorUrl = url as string;
