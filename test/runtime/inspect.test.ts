@@ -109,6 +109,16 @@ describe('inspect: where the inspector listens', () => {
     expect(Object.keys(ready[0]!)).toEqual(['workerId', 'pid', 'startMs']);
   });
 
+  it('a host that is not loopback is allowed, with a warning that whoever reaches it runs code in the worker', async () => {
+    const { logger, lines } = recordingLogger();
+    // No worker starts (minPoolSize 0): nothing listens on that address.
+    await testClient({ inspect: { host: '0.0.0.0' }, minPoolSize: 0, logger });
+    expect(lines).toContainEqual({ level: 'warn', message: expect.stringMatching(/^inspect\.host is "0\.0\.0\.0", not a loopback address: whoever can reach it can attach to a worker and run any code there/) });
+    const quiet = recordingLogger();
+    await testClient({ inspect: { host: '::1' }, minPoolSize: 0, logger: quiet.logger });
+    expect(quiet.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('inspect.host in brackets for IPv6; the port read back from the URL a worker sent', () => {
     expect(inspectArg({ host: '127.0.0.1', port: 0 })).toBe('--inspect=127.0.0.1:0');
     expect(inspectArg({ host: '::1', port: 9229 })).toBe('--inspect=[::1]:9229');
@@ -190,6 +200,21 @@ describe('inspect: a worker being debugged is not timed out', () => {
     const started = Date.now();
     await expect(c.sleep(60_000)).rejects.toMatchObject({ name: 'CallTimeoutError', timeoutMs: 500, pid });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('where the platform cannot tell whether a debugger is attached (Windows, macOS), a call under inspect never times out', async () => {
+    const detect = platform.debuggerAttached;
+    delete (platform as { debuggerAttached?: unknown }).debuggerAttached;
+    try {
+      const { logger, lines } = recordingLogger();
+      const c = await testClient({ inspect: true, maxPoolSize: 1, spareWorkers: 0, methodCallTimeoutMs: 300, logger });
+      const pid = c.pool.stats().workers[0]!.pid;
+      expect(await c.sleep(1500)).toBe(pid);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info', message: expect.stringContaining('"sleep" (timeout 300 ms) overran its timeout on worker 1') }));
+      expect(lines).toContainEqual(expect.objectContaining({ message: expect.stringContaining('this platform cannot tell whether a debugger is attached') }));
+    } finally {
+      Object.assign(platform, { debuggerAttached: detect });
+    }
   });
 
   it('without inspect, a hung call times out as before, and nothing asks whether a debugger is attached', async () => {
