@@ -9,6 +9,9 @@ import { ConfigurationError, type ConfigurationIssue } from './errors.js';
 import { defaultLogger, silentLogger, type Logger } from './logger.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frames.js';
 import { checkConfine, type ConfineOptions, type ResolvedConfine } from './confine/options.js';
+import { checkInspect, type InspectOptions, type ResolvedInspect } from './inspect.js';
+
+export type { InspectOptions, ResolvedInspect } from './inspect.js';
 
 export interface PoolConfig {
   /** Path or file URL of the module that holds the implementation; loaded in each worker. */
@@ -198,6 +201,17 @@ export interface PoolConfig {
   maxLeaseMs?: number;
   /** A lease no call ran on for this long ends; later calls on it fail with LeaseLostError. @default undefined (no limit) */
   leaseIdleTimeoutMs?: number;
+  /**
+   * Starts each new worker with Node's inspector (`--inspect=host:port`, after execArgv), so that
+   * Chrome DevTools or `node inspect` can attach to it. Its URL is logged (info) and reported in
+   * workerReady and stats().workers[i].inspectorUrl. `true` is `{ host: "127.0.0.1", port: 0 }`;
+   * port 0 gives each worker a free port. A fixed port needs maxPoolSize 1 and overlappedRecycle
+   * false; with confine, it needs confine.network. While a debugger is attached to a worker, its
+   * call does not time out: on Linux the parent sees the debugger's connection in /proc, and the
+   * call gets a fresh timeout once it detaches; elsewhere no call times out under inspect. See
+   * docs/observability.md, "Debugging a worker". @default undefined (off)
+   */
+  inspect?: boolean | InspectOptions;
 }
 
 /** See PoolConfig.warmUp. */
@@ -252,6 +266,8 @@ export interface ResolvedConfig {
   readonly newInstancePerLease: boolean;
   readonly maxLeaseMs: number | undefined;
   readonly leaseIdleTimeoutMs: number | undefined;
+  /** Where each worker's inspector listens; undefined: off. */
+  readonly inspect: ResolvedInspect | undefined;
 }
 
 const KNOWN_FIELDS = new Set<string>([
@@ -259,7 +275,7 @@ const KNOWN_FIELDS = new Set<string>([
   'maxMemoryMB', 'hardMemoryLimitMB', 'maxHeapMB', 'allowCoreDumps', 'maxGdiHandles', 'maxUserHandles', 'maxTotalHandles', 'recycleOnError', 'processRecycleThreshold', 'overlappedRecycle',
   'maxProcessLifetimeMs', 'methodCallTimeoutMs', 'processStartTimeoutMs', 'shutdownGraceMs', 'streamHighWaterMark', 'pipeNamePrefix',
   'maxFrameBytes', 'healthIntervalMs', 'monitorIntervalMs', 'logger', 'workerEntry', 'confine',
-  'newInstancePerLease', 'maxLeaseMs', 'leaseIdleTimeoutMs',
+  'newInstancePerLease', 'maxLeaseMs', 'leaseIdleTimeoutMs', 'inspect',
 ]);
 
 // setTimeout's own ceiling: a longer delay fires at once, which would turn "never" into "now".
@@ -397,6 +413,10 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     bad('logger', 'expected an object with debug, info, warn and error methods, or false');
   }
 
+  const overlappedRecycle = bool('overlappedRecycle', true);
+  const confine = checkConfine(raw['confine'], bad);
+  const inspect = checkInspect(raw['inspect'], { maxPoolSize, overlappedRecycle, confineNetwork: raw['confine'] === undefined ? undefined : confine?.network }, bad);
+
   const resolved: ResolvedConfig = {
     workerModule: workerModule ?? '',
     workerExport: str('workerExport', 'default'),
@@ -423,7 +443,7 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     maxTotalHandles: int('maxTotalHandles', 10_000, 1),
     recycleOnError: bool('recycleOnError', false),
     processRecycleThreshold: int('processRecycleThreshold', 1000, 1),
-    overlappedRecycle: bool('overlappedRecycle', true),
+    overlappedRecycle,
     maxProcessLifetimeMs: int('maxProcessLifetimeMs', 3_600_000, 1, MAX_TIMER_MS),
     methodCallTimeoutMs: int('methodCallTimeoutMs', 30_000, 1, MAX_TIMER_MS),
     processStartTimeoutMs: int('processStartTimeoutMs', 10_000, 1, MAX_TIMER_MS),
@@ -435,10 +455,11 @@ export function resolveConfig(config: PoolConfig): ResolvedConfig {
     monitorIntervalMs: int('monitorIntervalMs', 1000, 10, MAX_TIMER_MS),
     logger: logger === false ? silentLogger : (logger as Logger | undefined) ?? defaultLogger,
     workerEntry: workerEntry ?? '',
-    confine: checkConfine(raw['confine'], bad),
+    confine,
     newInstancePerLease: bool('newInstancePerLease', true),
     maxLeaseMs: raw['maxLeaseMs'] === undefined ? undefined : int('maxLeaseMs', 0, 1, MAX_TIMER_MS),
     leaseIdleTimeoutMs: raw['leaseIdleTimeoutMs'] === undefined ? undefined : int('leaseIdleTimeoutMs', 0, 1, MAX_TIMER_MS),
+    inspect,
   };
   if (issues.length > 0) throw new ConfigurationError(issues);
   return resolved;

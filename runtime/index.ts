@@ -2,7 +2,7 @@
 export { ProcessPool, type PoolEvents, type PoolStats, type WorkerStats, type RecycleReason, type HealthReport } from './pool.js';
 export type { ResourceSample } from './platform/resources.js';
 export type { LimitCrossed, WorkerLimits } from './recycle-policy.js';
-export type { PoolConfig, ResolvedConfig, WarmUpConfig } from './config.js';
+export type { PoolConfig, ResolvedConfig, WarmUpConfig, InspectOptions } from './config.js';
 export type { ConfineOptions, Confinement, Enforcement } from './confine/index.js';
 export { resolveConfig } from './config.js';
 export {

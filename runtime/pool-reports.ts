@@ -25,8 +25,11 @@ export interface HealthReport extends ResourceSample {
 export interface PoolEvents {
   /** A worker process was spawned (its pid is real). */
   workerStart: [{ workerId: number; pid: number }];
-  /** A worker finished its handshake and takes calls; `startMs` from the pool's decision to start it to now. */
-  workerReady: [{ workerId: number; pid: number | undefined; startMs: number }];
+  /**
+   * A worker finished its handshake and takes calls; `startMs` from the pool's decision to start it
+   * to now. `inspectorUrl` under `inspect`, when its inspector listens: what a debugger attaches to.
+   */
+  workerReady: [{ workerId: number; pid: number | undefined; startMs: number; inspectorUrl?: string }];
   /** A worker could not start; the next start waits `retryInMs`. (A worker the pool stopped itself before it was ready is no failure.) */
   workerStartFailed: [{ workerId: number; error: WorkerStartError; failuresInARow: number; retryInMs: number }];
   /** A worker's process ended, and why. */
@@ -71,6 +74,8 @@ export interface WorkerStats {
    * call until then, and is the one process by which the pool may pass maxPoolSize.
    */
   readonly standby: boolean;
+  /** Under `inspect`, the URL of its inspector (`ws://127.0.0.1:port/uuid`), once it is ready. */
+  readonly inspectorUrl: string | undefined;
 }
 
 export interface PoolStats {

@@ -18,6 +18,7 @@ import { typeStrippingArgs } from './type-stripping.js';
 import { WORKER_CONDITION_ARGS } from './worker-condition.js';
 import { withCompileCache } from './compile-cache.js';
 import { prepareConfinement, type PoolConfinement } from './confine/index.js';
+import { isLoopback } from './inspect.js';
 
 const MIB = 1024 * 1024;
 
@@ -47,6 +48,9 @@ export async function setUpPool(service: ServiceDescriptor, options: PoolConfig)
     const capped = Math.floor(ceiling / MIB);
     config.logger.info(`maxMemoryMB ${config.maxMemoryMB} is past what workerExecutable "${config.workerExecutable}" can address; using ${capped}`);
     config = { ...config, maxMemoryMB: capped };
+  }
+  if (config.inspect !== undefined && !isLoopback(config.inspect.host)) {
+    config.logger.warn(`inspect.host is ${JSON.stringify(config.inspect.host)}, not a loopback address: whoever can reach it can attach to a worker and run any code there; use "127.0.0.1" unless that network is yours alone`);
   }
   const confinement = await prepareConfinement(config);
   const isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });

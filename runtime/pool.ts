@@ -312,7 +312,7 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
     for (const w of this.#workers) {
       if (w.current !== undefined) running++;
       const lease = w.lease instanceof Lease ? w.lease : undefined;
-      workers.push({ workerId: w.workerId, pid: w.pid, state: lease !== undefined && w.state === 'busy' ? 'leased' : w.state, leaseId: lease?.leaseId, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w) });
+      workers.push({ workerId: w.workerId, pid: w.pid, state: lease !== undefined && w.state === 'busy' ? 'leased' : w.state, leaseId: lease?.leaseId, callsServed: w.callsServed, uptimeMs: now - w.startedAt, startMs: w.startMs, lastHealth: w.lastHealth, resources: w.lastSample, standby: isStandby(w), inspectorUrl: w.inspectorUrl });
     }
     return {
       workers, queued: this.#queue.length, running, bufferedItems,
@@ -555,8 +555,14 @@ export class ProcessPool extends EventEmitter<PoolEvents> {
 
   #onReady(worker: WorkerProcess): void {
     this.#starts.succeeded();
-    this.config.logger.debug(`${worker.label} is ready`);
-    this.#tell('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs! });
+    const inspectorUrl = worker.inspectorUrl;
+    if (inspectorUrl === undefined) {
+      this.config.logger.debug(`${worker.label} is ready`);
+      this.#tell('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs! });
+    } else {
+      this.config.logger.info(`${worker.label} is ready; its inspector listens on ${inspectorUrl}`, { workerId: worker.workerId, pid: worker.pid });
+      this.#tell('workerReady', { workerId: worker.workerId, pid: worker.pid, startMs: worker.startMs!, inspectorUrl });
+    }
     if (this.#state === 'closed') return;
     const replaces = worker.standbyFor;
     if (replaces !== undefined) {

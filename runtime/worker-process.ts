@@ -24,6 +24,8 @@ import { isConfinement } from './confine/report.js';
 import { shortfall } from './confine/shortfall.js';
 import { lackingFromOutside } from './confine/seen-from-outside.js';
 import type { WarmUp } from './warm-up.js';
+import { inspectArg, inspectorPort, isInspectorNotice } from './inspect.js';
+import { DebuggerHold, RECHECK_MS } from './debugger-hold.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
@@ -139,6 +141,9 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   #readyAt: number | undefined;
   /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
   #adopted: Promise<void> = Promise.resolve();
+  /** Under `inspect`: the URL its ready message gave, and what decides on its overdue calls. */
+  #inspectorUrl: string | undefined;
+  #debugger: DebuggerHold | undefined;
 
   constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation; confinement?: PoolConfinement | undefined; warmUp?: WarmUp | undefined }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
@@ -180,6 +185,11 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   /** Resolves when the process has exited, with why. */
   get exited(): Promise<ExitInfo> {
     return this.#exited;
+  }
+
+  /** The inspector's WebSocket URL (`ws://127.0.0.1:port/uuid`), once ready, under `inspect`. */
+  get inspectorUrl(): string | undefined {
+    return this.#inspectorUrl;
   }
 
   get label(): string {
@@ -325,6 +335,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   #spawn(): void {
     if (this.state !== 'starting') return;
     const heap = this.#config.maxHeapMB === undefined ? [] : [`--max-old-space-size=${this.#config.maxHeapMB}`];
+    // After execArgv, so that the pool's inspector address wins over one given there.
+    const inspect = this.#config.inspect === undefined ? [] : [inspectArg(this.#config.inspect)];
     const limits = {
       dataBytes: this.#config.hardMemoryLimitMB === undefined ? undefined : this.#config.hardMemoryLimitMB * 1024 * 1024,
       coreDumps: this.#config.allowCoreDumps,
@@ -333,11 +345,11 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     try {
       child = this.#isolation.spawn({
         executable: this.#config.workerExecutable,
-        args: [...heap, ...this.#config.execArgv, this.#config.workerEntry],
+        args: [...heap, ...this.#config.execArgv, ...inspect, this.#config.workerEntry],
         env: this.#confinement?.env ?? this.#config.env,
         cwd: this.#config.cwd,
         // The spawning process adds its own pid as parentPid.
-        bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits, confine: this.#confinement?.plan },
+        bootstrap: { pipe: this.#pipe, secret: this.#secret.toString('hex'), maxFrameBytes: this.#config.maxFrameBytes, limits, confine: this.#confinement?.plan, ...(inspect.length > 0 ? { inspect: true } : {}) },
       });
     } catch (error) {
       this.#failStart(this.#spawnFailure(error as Error), error);
@@ -361,7 +373,12 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     child.on('warning', (message) => this.#config.logger.warn(`${this.label}: ${message}`));
     child.on('exit', (code, signal, why) => this.#onExit(code, signal, why));
     this.#stdout = new LineSplitter(child.stdout, (line) => this.#config.logger.info(`[worker ${this.workerId}] ${line}`, { workerId: this.workerId, pid: this.pid }));
-    this.#stderr = new LineSplitter(child.stderr, (line) => this.#config.logger.warn(`[worker ${this.workerId}] ${line}`, { workerId: this.workerId, pid: this.pid }));
+    const inspecting = this.#config.inspect !== undefined;
+    this.#stderr = new LineSplitter(child.stderr, (line) => {
+      // Under inspect, Node's own "Debugger listening on …" and "Debugger attached." are no warnings.
+      const log = inspecting && isInspectorNotice(line) ? this.#config.logger.info : this.#config.logger.warn;
+      log.call(this.#config.logger, `[worker ${this.workerId}] ${line}`, { workerId: this.workerId, pid: this.pid });
+    });
   }
 
   #spawnFailure(error: Error): string {
@@ -492,6 +509,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
           this.#onViolation('a second ready message');
           return;
         }
+        if (!this.#takeInspectorUrl(message[1])) return;
         if (this.#warmUp !== undefined) this.#runWarmUp(this.#warmUp);
         else this.#becomeReady();
         return;
@@ -507,6 +525,30 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
       default:
         this.#onViolation(`a message of unknown kind ${String(message[0])}`);
     }
+  }
+
+  /**
+   * The ready message's inspector URL: absent, or under `inspect` a ws: URL with a port (a fixed
+   * port must be the pool's). False after a violation.
+   */
+  #takeInspectorUrl(url: unknown): boolean {
+    const inspect = this.#config.inspect;
+    if (url === undefined) {
+      if (inspect !== undefined) this.#config.logger.warn(`${this.label} started without its inspector (inspect): its stderr says why, usually that ${inspect.host}:${inspect.port} is in use`, { workerId: this.workerId, pid: this.pid });
+      return true;
+    }
+    if (inspect === undefined) {
+      this.#onViolation('a ready message with an inspector URL, though the pool has no inspect option');
+      return false;
+    }
+    const port = typeof url === 'string' ? inspectorPort(url) : undefined;
+    if (port === undefined || (inspect.port !== 0 && port !== inspect.port)) {
+      this.#onViolation(`a ready message whose inspector URL is not a ws: URL on ${inspect.port === 0 ? 'a port' : `port ${inspect.port}`}`);
+      return false;
+    }
+    this.#inspectorUrl = url as string;
+    this.#debugger = new DebuggerHold(port);
+    return true;
   }
 
   #becomeReady(): void {
@@ -660,6 +702,16 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
       if (this.#deadline !== Infinity) this.#armDeadline(now);
       return;
     }
+    // Under inspect, a debugger may hold the worker: ask before killing it.
+    if (this.#debugger !== undefined) {
+      void this.#askDebugger(call, this.#debugger);
+      return;
+    }
+    this.#expire(call);
+  }
+
+  /** The call overran its deadline: its worker is killed. */
+  #expire(call: PendingCall): void {
     const timeoutMs = this.#deadlineTimeoutMs;
     const stream = call.stream;
     if (stream?.stopping === true) {
@@ -672,12 +724,47 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.#events.timeout(this, call.method.name, timeoutMs);
   }
 
+  /** Under inspect, an overdue call waits while a debugger is attached (debugger-hold.ts). */
+  async #askDebugger(call: PendingCall, hold: DebuggerHold): Promise<void> {
+    const verdict = await hold.verdict(this.pid, call.id);
+    // While /proc was read the call ended, or its deadline moved: a stream's item re-armed it, or
+    // its worker ran out of credit, which leaves it no deadline (expectWithin).
+    if (this.#current !== call || (this.state !== 'busy' && this.state !== 'retiring') || this.#deadlineTimer !== undefined) return;
+    const now = performance.now();
+    if (now < this.#deadline) return;
+    const log = this.#config.logger;
+    const what = `"${call.method.name}" (timeout ${this.#deadlineTimeoutMs} ms)`;
+    switch (verdict) {
+      case 'expire':
+        this.#expire(call);
+        return;
+      case 'undetectable':
+        log.info(`${what} overran its timeout on ${this.label}; under inspect it is not timed out, since this platform cannot tell whether a debugger is attached`, { workerId: this.workerId, pid: this.pid });
+        // No deadline until a stream's next credit, if it is one (expectWithin).
+        this.#deadline = Infinity;
+        return;
+      case 'attached':
+        log.info(`${what} overran its timeout on ${this.label}, which has a debugger attached: it is not timed out while the debugger stays`, { workerId: this.workerId, pid: this.pid });
+        this.#deadline = now + RECHECK_MS;
+        break;
+      case 'held':
+        this.#deadline = now + RECHECK_MS;
+        break;
+      case 'detached':
+        log.info(`the debugger detached from ${this.label}: ${what} has its full timeout again, from now`, { workerId: this.workerId, pid: this.pid });
+        this.#deadline = now + this.#deadlineTimeoutMs;
+        break;
+    }
+    this.#armDeadline(now);
+  }
+
 
   #onViolation(reason: string): void {
     const error = new ProtocolError(`${this.label} broke the protocol: ${reason}; it was killed and will be replaced`, { worker: this, method: this.#current?.method.name });
     this.#config.logger.error(error.message, { workerId: this.workerId, pid: this.pid });
     if (this.#current !== undefined) this.#current.settle(error);
-    this.#failStart(error.message);
+    // The start error adds its own prefix.
+    this.#failStart(unprefixed(error));
     this.#kill('protocol');
   }
 

@@ -12,6 +12,8 @@ export interface Bootstrap {
   readonly limits: WorkerLimits;
   /** Present when the pool confines its workers: what to enforce (worker-template/confine/). */
   readonly confine?: WorkerConfinePlan | undefined;
+  /** True when the pool started the worker with its inspector (`inspect`): its ready carries the URL. */
+  readonly inspect?: boolean | undefined;
 }
 
 import { readSync } from 'node:fs';

@@ -107,7 +107,9 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       channel.end(() => process.exit(1));
       return;
     }
-    channel.send([Kind.Ready]);
+    // Under inspect (--inspect, and the bootstrap says so) the ready tells the inspector's URL;
+    // otherwise node:inspector is never loaded. Absent when the inspector could not listen.
+    channel.send(boot.inspect === true ? [Kind.Ready, (await import('node:inspector')).url()] : [Kind.Ready]);
     healthTimer = setInterval(sendHealth, healthIntervalMs);
     healthTimer.unref();
   }

@@ -1,8 +1,9 @@
 /**
  * Linux: POSIX pipes, workers started by the application's spawner (which holds their whole
- * trees), resources from /proc, cgroup v2 memory limits where delegated.
+ * trees), resources and attached debuggers from /proc, cgroup v2 memory limits where delegated.
  */
 import { limitInCgroup, probeCgroupV2, removeCgroup } from './cgroup.js';
+import { debuggerAttachedLinux } from './linux-debugger.js';
 import { sampleLinux } from './linux-resources.js';
 import type { IsolationOptions, Platform, PoolIsolation } from './platform.js';
 import { posixBase } from './posix.js';
@@ -37,4 +38,4 @@ function openIsolation(options: IsolationOptions): PoolIsolation {
   };
 }
 
-export const linuxPlatform: Platform = { ...posixBase, name: 'linux', sampleResources: sampleLinux, openIsolation };
+export const linuxPlatform: Platform = { ...posixBase, name: 'linux', sampleResources: sampleLinux, debuggerAttached: debuggerAttachedLinux, openIsolation };

@@ -27,6 +27,12 @@ export interface Platform {
    */
   workerMemoryCeilingBytes?(executable: string): Promise<number | undefined>;
   /**
+   * Whether a debugger is attached to the inspector a worker listens with on `port` (the
+   * `inspect` option), asked only when one of its calls overran its deadline. Absent where the
+   * platform cannot tell (Windows, macOS): there, no call of a pool with `inspect` times out.
+   */
+  debuggerAttached?(pid: number, port: number): Promise<boolean>;
+  /**
    * Where a pool's workers live (Windows: one Job Object per pool; Linux: the application's
    * spawner, shared by its pools, and cgroups), made when the pool starts.
    */

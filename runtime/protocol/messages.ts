@@ -11,7 +11,8 @@
  * version. 2: large bytes travel after the envelope (frames.ts, docs/wire-protocol.md). 3: hello
  * carries what a confined worker enforces. 4: streamed results (StreamItem, StreamEnd,
  * StreamCredit; Cancel stops a stream) and leases (LeaseBegin, LeaseEnd). 5: a call may carry the
- * caller's trace context, and welcome the pool's call timeout (for callContext()'s deadline).
+ * caller's trace context, welcome the pool's call timeout (for callContext()'s deadline), and
+ * ready the inspector's URL (`inspect`).
  */
 export const PROTOCOL_VERSION = 5;
 
@@ -26,7 +27,11 @@ export const Kind = {
    * go-ahead to load user code; callTimeoutMs is the pool's methodCallTimeoutMs
    */
   Welcome: 1,
-  /** worker → parent: `[Ready]`, the implementation is loaded and checked */
+  /**
+   * worker → parent: `[Ready, inspectorUrl?]`, the implementation is loaded and checked;
+   * inspectorUrl, the inspector's `ws://host:port/uuid`, only when the bootstrap said `inspect`
+   * and the inspector listens
+   */
   Ready: 2,
   /** worker → parent: `[StartFailed, RemoteErrorData]`, the implementation could not be loaded */
   StartFailed: 3,
@@ -91,7 +96,7 @@ export interface WorkerHealthData {
 
 export type HelloMessage = [typeof Kind.Hello, string, number, number, string, string, Confinement | null];
 export type WelcomeMessage = [typeof Kind.Welcome, string, string, number, number];
-export type ReadyMessage = [typeof Kind.Ready];
+export type ReadyMessage = [typeof Kind.Ready] | [typeof Kind.Ready, string | undefined];
 export type StartFailedMessage = [typeof Kind.StartFailed, RemoteErrorData];
 /** The W3C trace context a call carries: traceparent, and tracestate when there is one. */
 export type TraceContext = [string] | [string, string];

@@ -11,6 +11,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 
 // Misbehaves in one process only (the first to get a call), so the replacement serves.
 const once = process.env.HOSTILE_ONCE_FILE;
+// The ready message to answer the welcome with, as JSON (`[2, 42]`: an inspector URL that is no string).
+const ready = process.env.HOSTILE_READY === undefined ? [2] : JSON.parse(process.env.HOSTILE_READY);
 let mode = process.env.HOSTILE_MODE ?? 'none';
 const { boot, socket } = await connectAsWorker();
 
@@ -24,7 +26,7 @@ send([0, boot.secret, process.pid, PROTOCOL_VERSION, service.interfaceHash, serv
 let calls = 0;
 const reader = new FrameReader(boot.maxFrameBytes, (body) => {
   const m = decodeBody(body);
-  if (m[0] === 1) { send([2]); return; }
+  if (m[0] === 1) { send(ready); return; }
   if (m[0] === 8) { socket.end(() => process.exit(0)); return; }
   if (m[0] !== 4) return;
   calls++;
