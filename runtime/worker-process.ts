@@ -25,7 +25,7 @@ import { shortfall } from './confine/shortfall.js';
 import { lackingFromOutside } from './confine/seen-from-outside.js';
 import type { WarmUp } from './warm-up.js';
 import { inspectArg, inspectorPort, isInspectorNotice } from './inspect.js';
-import { DebuggerHold, RECHECK_MS } from './debugger-hold.js';
+import { CallDeadline } from './call-deadline.js';
 
 /**
  * starting → idle ⇄ busy → (retiring: finishing its last call) → stopping → exited. Only an idle
@@ -112,15 +112,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   #stderr: LineSplitter | undefined;
   #current: PendingCall | undefined;
   #currentId = 0;
-  /**
-   * The running call's deadline (performance.now() milliseconds) and its timeout. One timer per
-   * worker re-arms itself lazily when it fires early, rather than a timer made and cleared for
-   * every call: that costs measurably at the p99 of microsecond calls.
-   */
-  #deadline = 0;
-  #deadlineTimeoutMs = 0;
-  #deadlineTimer: NodeJS.Timeout | undefined;
-  #deadlineTimerAt = 0;
+  /** The running call's deadline: its expiry kills the worker (#expire). */
+  readonly #deadline: CallDeadline;
   #startTimer: NodeJS.Timeout | undefined;
   #killReason: ExitReason | undefined;
   /** What the worker said when it could not load its implementation, until its exit fails the start. */
@@ -141,9 +134,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
   #readyAt: number | undefined;
   /** Settles once the platform has taken the process in hand (Windows: in the pool's job). */
   #adopted: Promise<void> = Promise.resolve();
-  /** Under `inspect`: the URL its ready message gave, and what decides on its overdue calls. */
+  /** Under `inspect`: the URL its ready message gave. */
   #inspectorUrl: string | undefined;
-  #debugger: DebuggerHold | undefined;
 
   constructor(workerId: number, home: { pipeHome: string | undefined; isolation: PoolIsolation; confinement?: PoolConfinement | undefined; warmUp?: WarmUp | undefined }, config: ResolvedConfig, service: ServiceDescriptor, events: WorkerEvents) {
     this.workerId = workerId;
@@ -156,6 +148,11 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.#events = events;
     this.#pipe = platform.pipePath(home.pipeHome, config.pipeNamePrefix, `w${workerId}-${randomBytes(8).toString('hex')}`);
     this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
+    this.#deadline = new CallDeadline(this, {
+      // A retiring worker's last call has a deadline too.
+      runningCall: () => (this.state === 'busy' || this.state === 'retiring' ? this.#current : undefined),
+      expire: (call, timeoutMs) => this.#expire(call, timeoutMs),
+    }, config.logger);
   }
 
   /** How long its start took (spawn decision → ready); undefined until it is ready. */
@@ -256,9 +253,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     call.sentAt = now;
     // Sent as it was made: it waited for no worker.
     if (call.madeAt === 0) call.madeAt = now;
-    this.#deadline = now + timeoutMs;
-    this.#deadlineTimeoutMs = timeoutMs;
-    if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);
+    this.#deadline.start(now, timeoutMs);
   }
 
   /**
@@ -305,15 +300,9 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
 
   expectWithin(id: number, ms: number | undefined): void {
     if (this.#current === undefined || id !== this.#currentId) return;
-    if (ms === undefined) {
-      // No credit, nothing due: the timer, when it fires, lets itself go (#onDeadlineTimer).
-      this.#deadline = Infinity;
-      return;
-    }
-    const now = performance.now();
-    this.#deadline = now + ms;
-    this.#deadlineTimeoutMs = ms;
-    if (this.#deadlineTimer === undefined || this.#deadlineTimerAt > this.#deadline) this.#armDeadline(now);
+    // No credit, nothing due.
+    if (ms === undefined) this.#deadline.suspend();
+    else this.#deadline.start(performance.now(), ms);
   }
 
   // ---- start-up -------------------------------------------------------------------------------
@@ -547,7 +536,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
       return false;
     }
     this.#inspectorUrl = url as string;
-    this.#debugger = new DebuggerHold(port);
+    this.#deadline.askDebuggerFirst(port);
     return true;
   }
 
@@ -683,36 +672,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.#channel?.socket.unref();
   }
 
-  #armDeadline(now: number): void {
-    clearTimeout(this.#deadlineTimer);
-    const delay = Math.max(0, Math.ceil(this.#deadline - now));
-    this.#deadlineTimerAt = now + delay;
-    this.#deadlineTimer = setTimeout(() => this.#onDeadlineTimer(), delay);
-    this.#deadlineTimer.unref();
-  }
-
-  #onDeadlineTimer(): void {
-    this.#deadlineTimer = undefined;
-    const call = this.#current;
-    // A retiring worker's last call has a deadline too.
-    if (call === undefined || (this.state !== 'busy' && this.state !== 'retiring')) return;
-    const now = performance.now();
-    if (now < this.#deadline) {
-      // A stream whose worker has no credit has no deadline until it gets some (expectWithin).
-      if (this.#deadline !== Infinity) this.#armDeadline(now);
-      return;
-    }
-    // Under inspect, a debugger may hold the worker: ask before killing it.
-    if (this.#debugger !== undefined) {
-      void this.#askDebugger(call, this.#debugger);
-      return;
-    }
-    this.#expire(call);
-  }
-
-  /** The call overran its deadline: its worker is killed. */
-  #expire(call: PendingCall): void {
-    const timeoutMs = this.#deadlineTimeoutMs;
+  /** The call overran its deadline (call-deadline.ts): its worker is killed. */
+  #expire(call: PendingCall, timeoutMs: number): void {
     const stream = call.stream;
     if (stream?.stopping === true) {
       this.#config.logger.warn(`${this.label} did not stop the stream of "${call.method.name}" within ${timeoutMs} ms of being asked (shutdownGraceMs); killing it`);
@@ -723,41 +684,6 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     call.settle(new CallTimeoutError({ method: call.method.name, timeoutMs, worker: this, item: stream?.received }));
     this.#events.timeout(this, call.method.name, timeoutMs);
   }
-
-  /** Under inspect, an overdue call waits while a debugger is attached (debugger-hold.ts). */
-  async #askDebugger(call: PendingCall, hold: DebuggerHold): Promise<void> {
-    const verdict = await hold.verdict(this.pid, call.id);
-    // While /proc was read the call ended, or its deadline moved: a stream's item re-armed it, or
-    // its worker ran out of credit, which leaves it no deadline (expectWithin).
-    if (this.#current !== call || (this.state !== 'busy' && this.state !== 'retiring') || this.#deadlineTimer !== undefined) return;
-    const now = performance.now();
-    if (now < this.#deadline) return;
-    const log = this.#config.logger;
-    const what = `"${call.method.name}" (timeout ${this.#deadlineTimeoutMs} ms)`;
-    switch (verdict) {
-      case 'expire':
-        this.#expire(call);
-        return;
-      case 'undetectable':
-        log.info(`${what} overran its timeout on ${this.label}; under inspect it is not timed out, since this platform cannot tell whether a debugger is attached`, { workerId: this.workerId, pid: this.pid });
-        // No deadline until a stream's next credit, if it is one (expectWithin).
-        this.#deadline = Infinity;
-        return;
-      case 'attached':
-        log.info(`${what} overran its timeout on ${this.label}, which has a debugger attached: it is not timed out while the debugger stays`, { workerId: this.workerId, pid: this.pid });
-        this.#deadline = now + RECHECK_MS;
-        break;
-      case 'held':
-        this.#deadline = now + RECHECK_MS;
-        break;
-      case 'detached':
-        log.info(`the debugger detached from ${this.label}: ${what} has its full timeout again, from now`, { workerId: this.workerId, pid: this.pid });
-        this.#deadline = now + this.#deadlineTimeoutMs;
-        break;
-    }
-    this.#armDeadline(now);
-  }
-
 
   #onViolation(reason: string): void {
     const error = new ProtocolError(`${this.label} broke the protocol: ${reason}; it was killed and will be replaced`, { worker: this, method: this.#current?.method.name });
@@ -839,7 +765,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     if (this.state === 'exited') return;
     this.state = 'exited';
     clearTimeout(this.#startTimer);
-    clearTimeout(this.#deadlineTimer);
+    this.#deadline.dispose();
     this.#server?.close();
     for (const other of this.#unproven) other.destroy();
     this.#channel?.destroy();
