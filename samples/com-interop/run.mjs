@@ -6,36 +6,13 @@
 //      32-bit worker); its exit code is this script's.
 // With --build-only it stops after step 2: that is what runs on Linux, before the Windows tests
 // run dist/main.js in node.exe under Wine (docs/platforms.md).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sampleSteps } from '../build-steps.mjs';
 
-const sample = dirname(fileURLToPath(import.meta.url));
-const root = join(sample, '..', '..');
-const at = (path) => relative(root, join(sample, path)) || '.';
+const { generateAndCompile, runMain } = sampleSteps(dirname(fileURLToPath(import.meta.url)));
 
-/** Runs a command from the repository root with inherited output; stops with a message if it fails. */
-function step(title, command, args) {
-  console.log(`> ${title}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.error !== undefined) {
-    console.error(`run.mjs: cannot run "${command}": ${result.error.message}`);
-    process.exit(1);
-  }
-  if (result.status !== 0) {
-    console.error(`run.mjs: ${title} failed: "${command} ${args.join(' ')}" exited with ${result.status ?? result.signal}`);
-    process.exit(result.status ?? 1);
-  }
-}
-
-const cli = join(root, 'generator/dist/cli.js');
-if (!existsSync(cli)) {
-  console.error(`run.mjs: ${relative(root, cli)} is missing: build the library first with "npm run build"`);
-  process.exit(1);
-}
-step('generate the client from IComDictionary.ts (sandbox-gen)', process.execPath, [cli, at('IComDictionary.ts'), '-o', at('generated')]);
-step('compile the sample (tsc)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', at('tsconfig.json')]);
+generateAndCompile('IComDictionary.ts');
 
 if (process.argv.includes('--build-only')) process.exit(0);
 if (process.platform !== 'win32') {
@@ -44,7 +21,5 @@ if (process.platform !== 'win32') {
   process.exit(1);
 }
 
-console.log('> run dist/main.js\n');
 const flag = process.argv.indexOf('--worker-node');
-const run = spawnSync(process.execPath, [join(sample, 'dist/main.js'), ...(flag > 0 ? process.argv.slice(flag, flag + 2) : [])], { cwd: root, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+runMain(flag > 0 ? process.argv.slice(flag, flag + 2) : []);
