@@ -10,7 +10,7 @@ import { generatedNames } from './names.js';
 import { generatorVersion } from './package-root.js';
 import { loadInput, userFiles } from './program.js';
 import { readServices } from './read-interface.js';
-import { render } from './render.js';
+import { loadTemplates } from './render.js';
 import { buildViews } from './view-model.js';
 
 export interface GenerateOptions {
@@ -43,6 +43,7 @@ export interface GenerateResult {
 /** Throws only when the input cannot be read; everything wrong with its contents is a diagnostic. */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const input = resolve(options.input);
+  const templates = loadTemplates();
   let bytes: Buffer;
   try {
     bytes = await readFile(input);
@@ -68,9 +69,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     });
     const names = generatedNames(service.name);
     files.push(
-      { path: join(outDir, `${names.clientFile}.ts`), content: await render('client', views.client) },
-      { path: join(outDir, `${names.workerFile}.ts`), content: await render('worker', views.worker) },
-      { path: join(outDir, `${names.codecFile}.ts`), content: await render('codec', views.codec) },
+      { path: join(outDir, `${names.clientFile}.ts`), content: templates.render('client', views.client) },
+      { path: join(outDir, `${names.workerFile}.ts`), content: templates.render('worker', views.worker) },
+      { path: join(outDir, `${names.codecFile}.ts`), content: templates.render('codec', views.codec) },
     );
   }
   return { files, diagnostics, sources };
