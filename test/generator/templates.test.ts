@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configTargets } from '../../generator/config.js';
 import { generate } from '../../generator/generate.js';
+import { loadInput } from '../../generator/program.js';
+import { readServices } from '../../generator/read-interface.js';
+import { buildViews } from '../../generator/view-model.js';
 import { buildProject } from './e2e-project.js';
 import { fixturesDir, root, tempDir } from './fixtures.js';
 
@@ -132,6 +135,26 @@ describe('templates', () => {
       [folder({ 'notes.txt': '' }), /templates folder .* holds no \.hbs file; put client\.hbs, worker\.hbs or codec\.hbs \(or partials\) there, or leave out the templates option/],
     ];
     for (const [dir, message] of cases) await expect(generate({ input: CALCULATOR, templates: dir })).rejects.toThrow(message);
+  });
+
+  it('docs/templates.md names every field of every view (the view model is a documented API)', () => {
+    const { services } = readServices(loadInput(CALCULATOR, readFileSync(CALCULATOR, 'utf8'), undefined).sourceFile, undefined);
+    const views = buildViews(services[0]!, {
+      input: CALCULATOR, outDir: fixturesDir, importExtension: '.js', version: '0.1.0', fileHash: '0'.repeat(16), interfaceHash: '0'.repeat(16),
+    });
+    const keys = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (typeof value === 'object' && value !== null) {
+        for (const [key, v] of Object.entries(value)) {
+          keys.add(key);
+          walk(v);
+        }
+      }
+    };
+    walk(Object.values(views));
+    const docs = readFileSync(join(root, 'docs/templates.md'), 'utf8');
+    expect([...keys].filter((k) => !docs.includes(`\`${k}\``) && !docs.includes(`"${k}"`))).toEqual([]);
   });
 
   describe('the CLI', () => {
