@@ -2,7 +2,7 @@
 // worker.hbs, codec.hbs) and registers its other .hbs files as partials. An overridden client
 // must still compile under the strictest options and call a real worker; a template that asks
 // for a field the view model lacks fails with the template's file and the field.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -177,6 +177,39 @@ describe('templates', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain(`sandbox-gen: templates folder tmpl (${join(dir, 'tmpl')}) does not exist; give the folder`);
     });
+
+    it('--watch regenerates when a template changes, and again once a broken one is fixed', async () => {
+      const dir = folder({ 'ICalculator.ts': readFileSync(CALCULATOR, 'utf8') });
+      mkdirSync(join(dir, 'tpl'));
+      writeFileSync(join(dir, 'tpl/client.hbs'), CUSTOM_CLIENT);
+      writeFileSync(join(dir, 'tpl/banner.hbs'), BANNER);
+      const child = spawn(process.execPath, [cli, 'ICalculator.ts', '-o', 'gen', '--templates', 'tpl', '--watch'], { cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const until = async (check: () => boolean, what: string): Promise<void> => {
+        const end = Date.now() + 15_000;
+        while (!check()) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      const client = (): string => readFileSync(join(dir, 'gen/ICalculator.client.ts'), 'utf8');
+      try {
+        await until(() => stdout.includes('watching'), 'the first run');
+        expect(client()).toContain('// Acme Corp. templates');
+        writeFileSync(join(dir, 'tpl/banner.hbs'), '// {{company}}\n'); // a field the view model lacks
+        await until(() => stderr.includes('the view model has no field "company"'), 'the strict-mode error');
+        expect(client()).toContain('// Acme Corp. templates'); // the last good files stay
+        writeFileSync(join(dir, 'tpl/banner.hbs'), '// Fixed for {{interfaceName}}.\n');
+        await until(() => client().includes('// Fixed for ICalculator.'), 'a run after the fix');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      expect(child.exitCode).toBe(0);
+    }, 30_000);
 
     it('"templates" in sandbox.config.json, at the top or per input, relative to the file', () => {
       const dir = folder({
