@@ -120,6 +120,11 @@ describe('templates', () => {
       await expect(generate({ input: CALCULATOR, templates: dir })).rejects.toThrow(`template ${join(dir, 'banner.hbs')}:1:6: the view model has no field "company"`);
     });
 
+    it('a template that does not parse', async () => {
+      const dir = folder({ 'codec.hbs': '{{#each methods}}\n{{name}}\n' });
+      await expect(generate({ input: CALCULATOR, templates: dir })).rejects.toThrow(new RegExp(`^template ${join(dir, 'codec.hbs')}.*: Parse error on line 3:.*got 'EOF'`, 's'));
+    });
+
     it('a partial that is not there', async () => {
       const dir = folder({ 'client.hbs': CUSTOM_CLIENT });
       await expect(generate({ input: CALCULATOR, templates: dir })).rejects.toThrow(`template ${join(dir, 'client.hbs')}`);
