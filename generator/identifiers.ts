@@ -37,6 +37,11 @@ export function jsString(value: string): string {
   return `'${body}'`;
 }
 
+/** `obj.name`, or `obj['odd-name']` when the name is not an identifier. */
+export function memberAccess(object: string, name: string): string {
+  return `${object}${propertyAccess(name)}`;
+}
+
 /** What follows an object to read a property: `.name`, or `['odd-name']` when the name is not an identifier. */
 export function propertyAccess(name: string): string {
   return isIdentifier(name) ? `.${name}` : `[${jsString(name)}]`;
