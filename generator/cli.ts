@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * sandbox-gen: `sandbox-gen [IFoo.ts] [-o dir] [--interface IFoo] [--check] [--watch] [-c sandbox.config.json]`.
+ * sandbox-gen: `sandbox-gen [IFoo.ts] [-o dir] [--interface IFoo] [--templates dir] [--check] [--watch] [-c sandbox.config.json]`.
  * Without an input, the inputs come from sandbox.config.json (found upward from the working
  * directory, or named with -c).
  * Exit codes: 0 done (or fresh with --check), 1 diagnostics or stale files, 2 usage or I/O error.
@@ -18,6 +18,7 @@ interface CliOptions {
   interface?: string;
   importExtension?: string;
   tsconfig?: string;
+  templates?: string;
   config?: string;
   check?: boolean;
   watch?: boolean;
@@ -39,6 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--interface <name>', 'generate for this interface only (default: every exported interface with methods)')
     .option('--import-extension <ext>', 'extension of relative imports in generated code (default: .js)')
     .option('--tsconfig <file>', 'tsconfig.json whose compiler options resolve the input\'s imports (default: the nearest one above the input)')
+    .option('--templates <dir>', 'folder whose client.hbs, worker.hbs or codec.hbs replace the built-in templates, and whose other .hbs files are partials (default: the built-in templates)')
     .option('-c, --config <file>', 'read the inputs and options from this file (default: sandbox.config.json here or above)')
     .option('--check', 'write nothing; exit 1 when a generated file is missing or stale')
     .option('-w, --watch', 'generate, then regenerate whenever the input or a file it imports changes')
@@ -95,6 +97,7 @@ function resolveTargets(input: string | undefined, options: CliOptions): { targe
     if (options.config !== undefined) throw new UsageError('give either an input file or -c/--config, not both');
     const target: GenerateOptions = {
       input, outDir: options.out, interfaceName: options.interface, importExtension: options.importExtension, tsconfig: options.tsconfig,
+      templates: options.templates,
     };
     return { targets: [target], refresh: refreshCommand(input, options) };
   }
@@ -107,8 +110,15 @@ function resolveTargets(input: string | undefined, options: CliOptions): { targe
     ...t,
     importExtension: options.importExtension ?? t.importExtension,
     tsconfig: options.tsconfig ?? t.tsconfig,
+    templates: options.templates ?? t.templates,
   }));
-  return { targets, refresh: options.config === undefined ? 'sandbox-gen' : `sandbox-gen -c ${shellQuote(options.config)}` };
+  const args = [
+    ...(options.config === undefined ? [] : ['-c', options.config]),
+    ...(options.importExtension === undefined ? [] : ['--import-extension', options.importExtension]),
+    ...(options.tsconfig === undefined ? [] : ['--tsconfig', options.tsconfig]),
+    ...(options.templates === undefined ? [] : ['--templates', options.templates]),
+  ];
+  return { targets, refresh: ['sandbox-gen', ...args.map(shellQuote)].join(' ') };
 }
 
 interface TargetOutcome {
@@ -164,6 +174,7 @@ function refreshCommand(input: string, options: CliOptions): string {
   if (options.interface !== undefined) args.push('--interface', options.interface);
   if (options.importExtension !== undefined && options.importExtension !== '.js') args.push('--import-extension', options.importExtension);
   if (options.tsconfig !== undefined) args.push('--tsconfig', options.tsconfig);
+  if (options.templates !== undefined) args.push('--templates', options.templates);
   return ['sandbox-gen', ...args.map(shellQuote)].join(' ');
 }
 

@@ -27,6 +27,8 @@ export interface ConfigDefaults {
   importExtension?: string;
   /** The tsconfig.json whose compiler options resolve imports. @default the nearest one above each input */
   tsconfig?: string;
+  /** A folder of templates replacing the built-in ones it holds (docs/templates.md). @default the built-in templates */
+  templates?: string;
 }
 
 export interface ConfigInput extends ConfigDefaults {
@@ -72,7 +74,7 @@ export function configTargets(raw: unknown, base: string, name = CONFIG_FILE): G
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('expected an object with "inputs"');
   const config = raw as Record<string, unknown>;
-  const known = new Set(['$schema', 'inputs', 'out', 'importExtension', 'tsconfig']);
+  const known = new Set(['$schema', 'inputs', 'out', 'importExtension', 'tsconfig', 'templates']);
   for (const key of Object.keys(config)) if (!known.has(key)) bad(`unknown option "${key}" (known: ${[...known].slice(1).join(', ')})`);
   const defaults = readDefaults(config, '', bad);
   if (!Array.isArray(config['inputs']) || config['inputs'].length === 0) bad('"inputs" must be a non-empty array of { "input": "path/to/IService.ts", … }');
@@ -81,26 +83,28 @@ export function configTargets(raw: unknown, base: string, name = CONFIG_FILE): G
     if (typeof entry === 'string') entry = { input: entry };
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return bad(`${where} must be a path or an object with "input"`);
     const e = entry as Record<string, unknown>;
-    const allowed = new Set(['input', 'interface', 'out', 'importExtension', 'tsconfig']);
+    const allowed = new Set(['input', 'interface', 'out', 'importExtension', 'tsconfig', 'templates']);
     for (const key of Object.keys(e)) if (!allowed.has(key)) bad(`${where}: unknown option "${key}" (known: ${[...allowed].join(', ')})`);
     if (typeof e['input'] !== 'string' || e['input'].length === 0) bad(`${where}.input must be the path of a .ts file`);
     if (e['interface'] !== undefined && typeof e['interface'] !== 'string') bad(`${where}.interface must be a string`);
     const own = readDefaults(e, `${where}.`, bad);
     const out = own.out ?? defaults.out;
     const tsconfig = own.tsconfig ?? defaults.tsconfig;
+    const templates = own.templates ?? defaults.templates;
     return {
       input: resolve(base, e['input'] as string),
       outDir: out === undefined ? undefined : resolve(base, out),
       interfaceName: e['interface'] as string | undefined,
       importExtension: own.importExtension ?? defaults.importExtension,
       tsconfig: tsconfig === undefined ? undefined : resolve(base, tsconfig),
+      templates: templates === undefined ? undefined : resolve(base, templates),
     };
   });
 }
 
 function readDefaults(o: Record<string, unknown>, prefix: string, bad: (what: string) => never): ConfigDefaults {
   const out: ConfigDefaults = {};
-  for (const key of ['out', 'importExtension', 'tsconfig'] as const) {
+  for (const key of ['out', 'importExtension', 'tsconfig', 'templates'] as const) {
     const value = o[key];
     if (value === undefined) continue;
     if (typeof value !== 'string') bad(`${prefix}${key} must be a string`);

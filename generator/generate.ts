@@ -10,7 +10,7 @@ import { generatedNames } from './names.js';
 import { generatorVersion } from './package-root.js';
 import { loadInput, userFiles } from './program.js';
 import { readServices } from './read-interface.js';
-import { render } from './render.js';
+import { loadTemplates } from './render.js';
 import { buildViews } from './view-model.js';
 
 export interface GenerateOptions {
@@ -24,6 +24,12 @@ export interface GenerateOptions {
   importExtension?: string | undefined;
   /** The tsconfig.json whose compiler options resolve the input's imports. @default the nearest one above the input */
   tsconfig?: string | undefined;
+  /**
+   * A folder of handlebars templates: its client.hbs, worker.hbs and codec.hbs replace the
+   * built-in ones they name, and its other `.hbs` files are registered as partials (a
+   * `stamp.hbs` replaces the stamp). See docs/templates.md. @default the built-in templates
+   */
+  templates?: string | undefined;
 }
 
 export interface GeneratedFile {
@@ -40,9 +46,13 @@ export interface GenerateResult {
   readonly sources: readonly string[];
 }
 
-/** Throws only when the input cannot be read; everything wrong with its contents is a diagnostic. */
+/**
+ * Throws only when the input cannot be read or the templates cannot be used (a TemplateError);
+ * everything wrong with the input's contents is a diagnostic.
+ */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const input = resolve(options.input);
+  const templates = loadTemplates(options.templates === undefined ? undefined : resolve(options.templates), options.templates);
   let bytes: Buffer;
   try {
     bytes = await readFile(input);
@@ -52,7 +62,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Reading is synchronous from here to the models: the shared program is not touched by two runs at once.
   const loaded = loadInput(input, bytes.toString('utf8'), options.tsconfig === undefined ? undefined : resolve(options.tsconfig));
   const { services, diagnostics } = readServices(loaded.sourceFile, options.interfaceName);
-  const sources = userFiles(loaded.project);
+  // A user's templates are watched with the sources: editing one regenerates.
+  const sources = [...userFiles(loaded.project), ...(options.templates === undefined ? [] : templates.files)];
   if (hasErrors(diagnostics)) return { files: [], diagnostics, sources };
 
   const outDir = resolve(options.outDir ?? dirname(input));
@@ -68,9 +79,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     });
     const names = generatedNames(service.name);
     files.push(
-      { path: join(outDir, `${names.clientFile}.ts`), content: await render('client', views.client) },
-      { path: join(outDir, `${names.workerFile}.ts`), content: await render('worker', views.worker) },
-      { path: join(outDir, `${names.codecFile}.ts`), content: await render('codec', views.codec) },
+      { path: join(outDir, `${names.clientFile}.ts`), content: templates.render('client', views.client) },
+      { path: join(outDir, `${names.workerFile}.ts`), content: templates.render('worker', views.worker) },
+      { path: join(outDir, `${names.codecFile}.ts`), content: templates.render('codec', views.codec) },
     );
   }
   return { files, diagnostics, sources };

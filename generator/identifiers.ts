@@ -39,7 +39,12 @@ export function jsString(value: string): string {
 
 /** `obj.name`, or `obj['odd-name']` when the name is not an identifier. */
 export function memberAccess(object: string, name: string): string {
-  return isIdentifier(name) ? `${object}.${name}` : `${object}[${jsString(name)}]`;
+  return `${object}${propertyAccess(name)}`;
+}
+
+/** What follows an object to read a property: `.name`, or `['odd-name']` when the name is not an identifier. */
+export function propertyAccess(name: string): string {
+  return isIdentifier(name) ? `.${name}` : `[${jsString(name)}]`;
 }
 
 /** A method or property name as written in a class or type body. */

@@ -1,10 +1,14 @@
 /**
- * ServiceModel → the ready-made strings the templates print. Every decision about names,
- * imports, escaping and layout is made here, so the templates only loop and fill holes.
+ * ServiceModel → the data the templates print. The templates hold the files' structure (the
+ * classes, each method's signature and body, the dispatch table, the descriptor); this module
+ * computes only what templates are bad at: local names that collide with nothing, the import
+ * declarations, escaping (every string here is ready to print where its field's doc says), and
+ * the validator functions, whose recursive bodies stay in code. The exported types are the
+ * templates' contract, documented in docs/templates.md: changing them is a breaking change.
  */
 import { relative } from 'node:path';
 import { buildValidators } from './validators.js';
-import { commentText, jsString, memberAccess, memberName, NameScope } from './identifiers.js';
+import { commentText, jsString, memberName, NameScope, propertyAccess } from './identifiers.js';
 import { importDeclaration, relativeSpecifier } from './imports.js';
 import type { MethodModel, ServiceModel, SignatureImport } from './model.js';
 import { generatedNames } from './names.js';
@@ -23,43 +27,133 @@ export interface ViewContext {
   readonly interfaceHash: string;
 }
 
-export interface CodecView {
-  readonly stamp: string;
-  readonly imports: readonly string[];
-  readonly validators: readonly string[];
-  readonly serviceConst: string;
-  readonly name: string;
-  readonly source: string;
+/** What the `stamp` partial prints at the top of every file. Every field is safe in a line comment. */
+export interface StampView {
+  /** sandbox-gen's version, `0.1.0`. */
+  readonly version: string;
+  /** Base name of the input file, `ICalculator.ts`. */
+  readonly sourceName: string;
+  /** First 16 hex digits of the SHA-256 of the input file's bytes. */
+  readonly fileHash: string;
+  readonly interfaceName: string;
+  /** The interface hash, which the worker checks at its handshake (16 hex digits). */
   readonly interfaceHash: string;
-  readonly methods: readonly string[];
+}
+
+export interface ParameterView {
+  /** An identifier, as declared. */
+  readonly name: string;
+  /** The name as a string literal, `'points'`. */
+  readonly nameLiteral: string;
+  /** Declared with `?`. */
+  readonly optional: boolean;
+  /** The type as written in the source, on one line (`Point[]`). */
+  readonly typeText: string;
+}
+
+/** Per-method policy from the JSDoc tags (`@timeout 5s`, `@idempotent`, `@priority 2`). */
+export interface TagsView {
+  readonly timeoutMs: number | undefined;
+  readonly idempotent: boolean;
+  readonly priority: number | undefined;
+}
+
+/** One method of the interface, in every template's view; `id` is its index, its number on the wire. */
+export interface MethodView {
+  readonly id: number;
+  /** As declared; may not be an identifier (`'odd-name'(): void` is allowed). */
+  readonly name: string;
+  /** The name as a string literal, `'add'`. */
+  readonly nameLiteral: string;
+  /** The name as a class member is declared: `add`, or `'odd-name'`. */
+  readonly memberName: string;
+  /** Property access after an expression: `.add`, or `['odd-name']`. */
+  readonly access: string;
+  readonly params: readonly ParameterView[];
+  /** How many leading parameters a call must give: up to the last one declared without `?`. */
+  readonly required: number;
+  /** The awaited result type as written (for a stream, the item type). */
+  readonly resultText: string;
+  /** Returns an async iterable: the client's method returns `AsyncIterable<resultText>`. */
+  readonly stream: boolean;
+  /** The JSDoc's lines, escaped for a block comment (empty lines stay empty); empty when there is none. */
+  readonly doc: readonly string[];
+  /** `ICalculator.ts:4`, the method's declaration, escaped for a block comment. */
+  readonly see: string;
+  readonly tags: TagsView;
+}
+
+export interface ClientMethodView extends MethodView {
+  /** The per-call options parameter, a name none of the method's parameters uses (`options`). */
+  readonly optionsName: string;
+}
+
+export interface CodecMethodView extends MethodView {
+  /** The validator function of each argument, in order (`$number`). */
+  readonly args: readonly string[];
+  /** The validator function of the result (for a stream, of each item). */
+  readonly result: string;
+}
+
+/** The local names under which the client imports the runtime and the descriptor (`ProcessPool`, or `ProcessPool_2` when the interface's types use the name). */
+export interface ClientLocals {
+  readonly ProcessPool: string;
+  readonly siblingModule: string;
+  readonly PoolConfig: string;
+  readonly Remote: string;
+  readonly CallOptions: string;
+  readonly Caller: string;
+  readonly Lease: string;
+  readonly LeaseOptions: string;
+  readonly WarmUpConfig: string;
+  /** The service descriptor of the codec file; no parameter of any method shadows it. */
+  readonly service: string;
 }
 
 export interface ClientView {
-  readonly stamp: string;
+  readonly stamp: StampView;
+  /** Finished import declarations, one a line: the runtime, the signatures' types, the codec. */
   readonly imports: readonly string[];
-  /** The class of the interface's methods, which the client and its lease both extend. */
-  readonly callsDoc: string;
-  readonly callsHead: string;
-  readonly callerType: string;
-  readonly classDoc: string;
-  readonly classHead: string;
-  readonly poolType: string;
-  readonly createSignature: string;
-  readonly createBody: string;
-  readonly leaseSignature: string;
-  readonly leaseBody: string;
-  readonly warmUpSignature: string;
-  readonly leaseClassDoc: string;
-  readonly leaseClassHead: string;
-  readonly leaseType: string;
-  readonly methods: readonly { readonly doc: string; readonly signature: string; readonly body: string }[];
+  readonly interfaceName: string;
+  readonly classes: {
+    /** `ICalculatorCalls`: the methods, which the client and its lease both extend. */
+    readonly calls: string;
+    /** `ICalculatorClient` */
+    readonly client: string;
+    /** `ICalculatorLease` */
+    readonly lease: string;
+  };
+  readonly locals: ClientLocals;
+  /** The worker entry's base name as a string literal, `'ICalculator.worker'`. */
+  readonly workerFile: string;
+  readonly methods: readonly ClientMethodView[];
 }
 
 export interface WorkerView {
-  readonly stamp: string;
+  readonly stamp: StampView;
   readonly imports: readonly string[];
-  readonly serveHead: string;
-  readonly handlers: readonly string[];
+  readonly interfaceName: string;
+  readonly locals: {
+    readonly serveWorker: string;
+    /** The service descriptor of the codec file. */
+    readonly service: string;
+  };
+  readonly methods: readonly MethodView[];
+}
+
+export interface CodecView {
+  readonly stamp: StampView;
+  readonly imports: readonly string[];
+  /** Every validator function's source, its doc comment included, in output order. */
+  readonly validators: readonly string[];
+  /** The exported descriptor, `ICalculatorService`. */
+  readonly serviceConst: string;
+  readonly locals: { readonly defineService: string };
+  /** String literals: the interface's name, the input's base name, the interface hash. */
+  readonly nameLiteral: string;
+  readonly sourceLiteral: string;
+  readonly interfaceHashLiteral: string;
+  readonly methods: readonly CodecMethodView[];
 }
 
 export interface ServiceViews {
@@ -74,52 +168,38 @@ const WORKER_RUNTIME = 'process-sandbox/worker';
 const CODEC_RUNTIME = 'process-sandbox/codec';
 
 export function buildViews(service: ServiceModel, ctx: ViewContext): ServiceViews {
-  const stamp = [
-    `// Generated by sandbox-gen ${ctx.version} from ${service.sourceName} (sha256 ${ctx.fileHash}). Do not edit: run sandbox-gen to regenerate.`,
-    `// Interface ${service.name}, hash ${ctx.interfaceHash}.`,
-  ].join('\n');
+  const stamp: StampView = {
+    version: lineComment(ctx.version),
+    sourceName: lineComment(service.sourceName),
+    fileHash: ctx.fileHash,
+    interfaceName: service.name,
+    interfaceHash: ctx.interfaceHash,
+  };
   const names = generatedNames(service.name);
   const inputSpecifier = relativeSpecifier(relative(ctx.outDir, ctx.input), ctx.importExtension);
   const codecSpecifier = relativeSpecifier(names.codecFile, ctx.importExtension);
+  const methods = service.methods.map(methodView);
   return {
-    codec: codecView(service, ctx, stamp),
-    client: clientView(service, ctx, stamp, codecSpecifier),
-    worker: workerView(service, stamp, inputSpecifier, codecSpecifier),
+    codec: codecView(service, ctx, stamp, methods),
+    client: clientView(service, ctx, stamp, methods, codecSpecifier),
+    worker: workerView(service, stamp, methods, inputSpecifier, codecSpecifier),
   };
 }
 
-function codecView(service: ServiceModel, ctx: ViewContext, stamp: string): CodecView {
-  const validators = buildValidators(service);
-  const runtime = [
-    ...validators.runtime.map((name) => ({ name })),
-    { name: 'defineService' },
-    ...(validators.functions.length > 0 ? [{ name: 'Issue', type: true }] : []),
-  ];
-  const methods = service.methods.map((m, id) => {
-    const v = validators.methods[id]!;
-    const fields = [
-      `id: ${id}`,
-      `name: ${jsString(m.name)}`,
-      `params: [${m.params.map((p) => jsString(p.name)).join(', ')}]`,
-      `required: ${requiredCount(m)}`,
-      `args: [${v.args.join(', ')}]`,
-      `result: ${v.result}`,
-      ...(m.timeoutMs === undefined ? [] : [`timeoutMs: ${m.timeoutMs}`]),
-      ...(m.idempotent ? ['idempotent: true'] : []),
-      ...(m.priority === undefined ? [] : [`priority: ${m.priority}`]),
-      ...(m.stream ? ['stream: true'] : []),
-    ];
-    return `{ ${fields.join(', ')} }`;
-  });
+function methodView(m: MethodModel, id: number): MethodView {
   return {
-    stamp,
-    imports: [importDeclaration(CODEC_RUNTIME, runtime)],
-    validators: validators.functions,
-    serviceConst: generatedNames(service.name).serviceConst,
-    name: jsString(service.name),
-    source: jsString(service.sourceName),
-    interfaceHash: jsString(ctx.interfaceHash),
-    methods,
+    id,
+    name: m.name,
+    nameLiteral: jsString(m.name),
+    memberName: memberName(m.name),
+    access: propertyAccess(m.name),
+    params: m.params.map((p) => ({ name: p.name, nameLiteral: jsString(p.name), optional: p.optional, typeText: p.typeText })),
+    required: requiredCount(m),
+    resultText: m.resultText,
+    stream: m.stream,
+    doc: m.doc === undefined ? [] : m.doc.split(/\r?\n/).map((l) => commentText(l.trimEnd())),
+    see: commentText(`${m.sourceName}:${m.line}`),
+    tags: { timeoutMs: m.timeoutMs, idempotent: m.idempotent, priority: m.priority },
   };
 }
 
@@ -130,11 +210,39 @@ function requiredCount(m: MethodModel): number {
   return count;
 }
 
-function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, codecSpecifier: string): ClientView {
+/** A file name may hold a line break; a line comment may not. */
+function lineComment(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]/g, ' ');
+}
+
+function codecView(service: ServiceModel, ctx: ViewContext, stamp: StampView, methods: readonly MethodView[]): CodecView {
+  const validators = buildValidators(service);
+  const runtime = [
+    ...validators.runtime.map((name) => ({ name })),
+    { name: 'defineService' },
+    ...(validators.functions.length > 0 ? [{ name: 'Issue', type: true }] : []),
+  ];
+  return {
+    stamp,
+    imports: [importDeclaration(CODEC_RUNTIME, runtime)],
+    validators: validators.functions,
+    serviceConst: generatedNames(service.name).serviceConst,
+    // The validators' scope reserves these names, so they are imported as they are.
+    locals: { defineService: 'defineService' },
+    nameLiteral: jsString(service.name),
+    sourceLiteral: jsString(service.sourceName),
+    interfaceHashLiteral: jsString(ctx.interfaceHash),
+    methods: methods.map((m) => ({ ...m, args: validators.methods[m.id]!.args, result: validators.methods[m.id]!.result })),
+  };
+}
+
+function clientView(
+  service: ServiceModel, ctx: ViewContext, stamp: StampView, methods: readonly MethodView[], codecSpecifier: string,
+): ClientView {
   const names = generatedNames(service.name);
   // The runtime's names give way to the user's: signatures repeat the user's types verbatim.
   const scope = new NameScope([...service.imports.map((i) => i.local), names.clientClass, names.leaseClass, names.callsClass]);
-  const local = {
+  const runtime = {
     ProcessPool: scope.claim('ProcessPool'),
     siblingModule: scope.claim('siblingModule'),
     PoolConfig: scope.claim('PoolConfig'),
@@ -149,58 +257,29 @@ function clientView(service: ServiceModel, ctx: ViewContext, stamp: string, code
   const service$ = new NameScope([...scope.claimed(), ...service.methods.flatMap((m) => m.params.map((p) => p.name))]).claim('service');
   const imports = [
     importDeclaration(RUNTIME, [
-      { name: 'ProcessPool', local: local.ProcessPool },
-      { name: 'siblingModule', local: local.siblingModule },
-      { name: 'PoolConfig', local: local.PoolConfig, type: true },
-      { name: 'Remote', local: local.Remote, type: true },
-      { name: 'CallOptions', local: local.CallOptions, type: true },
-      { name: 'Caller', local: local.Caller, type: true },
-      { name: 'Lease', local: local.Lease, type: true },
-      { name: 'LeaseOptions', local: local.LeaseOptions, type: true },
-      { name: 'WarmUpConfig', local: local.WarmUpConfig, type: true },
+      { name: 'ProcessPool', local: runtime.ProcessPool },
+      { name: 'siblingModule', local: runtime.siblingModule },
+      { name: 'PoolConfig', local: runtime.PoolConfig, type: true },
+      { name: 'Remote', local: runtime.Remote, type: true },
+      { name: 'CallOptions', local: runtime.CallOptions, type: true },
+      { name: 'Caller', local: runtime.Caller, type: true },
+      { name: 'Lease', local: runtime.Lease, type: true },
+      { name: 'LeaseOptions', local: runtime.LeaseOptions, type: true },
+      { name: 'WarmUpConfig', local: runtime.WarmUpConfig, type: true },
     ]),
     ...signatureImports(service.imports, ctx),
     importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
   ];
-  const methods = service.methods.map((m, id) => {
-    // Per-call options (an AbortSignal) follow the interface's own parameters, under a name none of them uses.
-    const options = new NameScope(m.params.map((p) => p.name)).claim('options');
-    const params = [...m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.typeText}`), `${options}?: ${local.CallOptions}`];
-    const args = `${service$}.methods[${id}], [${m.params.map((p) => p.name).join(', ')}], ${options}`;
-    return {
-      doc: methodDoc(m),
-      signature: `${memberName(m.name)}(${params.join(', ')}): ${m.stream ? 'AsyncIterable' : 'Promise'}<${m.resultText}>`,
-      body: `return this.#caller.${m.stream ? 'stream' : 'call'}<${m.resultText}>(${args});`,
-    };
-  });
-  const workerEntry = `${local.siblingModule}(import.meta.url, ${jsString(names.workerFile)})`;
   return {
     stamp,
     imports,
-    callsDoc: `/** The methods of ${service.name}, run on any worker of the pool (${names.clientClass}) or on one leased worker (${names.leaseClass}). */`,
-    callsHead: `export class ${names.callsClass} implements ${local.Remote}<${service.name}>`,
-    callerType: local.Caller,
-    classDoc: `/** Calls ${service.name} in a pool of sandboxed worker processes. */`,
-    classHead: `export class ${names.clientClass} extends ${names.callsClass}`,
-    poolType: local.ProcessPool,
-    createSignature: `static async create(config: ${local.PoolConfig}): Promise<${names.clientClass}>`,
-    createBody: `return new ${names.clientClass}(await ${local.ProcessPool}.start(${service$}, { workerEntry: ${workerEntry}, ...config }));`,
-    leaseSignature: `async lease(options?: ${local.LeaseOptions}): Promise<${names.leaseClass}>`,
-    leaseBody: `return new ${names.leaseClass}(await this.pool.lease(options));`,
-    warmUpSignature: `static warmUp<K extends keyof ${service.name} & string>(method: K, ...args: Parameters<${service.name}[K]>): ${local.WarmUpConfig}`,
-    leaseClassDoc: `/** Calls ${service.name} on one leased worker, in order; \`release()\` (or \`await using\`) gives the worker back. */`,
-    leaseClassHead: `export class ${names.leaseClass} extends ${names.callsClass}`,
-    leaseType: local.Lease,
-    methods,
+    interfaceName: service.name,
+    classes: { calls: names.callsClass, client: names.clientClass, lease: names.leaseClass },
+    locals: { ...runtime, service: service$ },
+    workerFile: jsString(names.workerFile),
+    // Per-call options (an AbortSignal) follow the interface's own parameters, under a name none of them uses.
+    methods: methods.map((m) => ({ ...m, optionsName: new NameScope(m.params.map((p) => p.name)).claim('options') })),
   };
-}
-
-/** The interface's JSDoc, then a back-link to the declaration; indented for a class member. */
-function methodDoc(m: MethodModel): string {
-  const see = `@see ${m.sourceName}:${m.line}`;
-  if (m.doc === undefined) return `  /** ${commentText(see)} */`;
-  const lines = [...m.doc.split(/\r?\n/).map((l) => l.trimEnd()), see];
-  return ['  /**', ...lines.map((l) => (l.length === 0 ? '   *' : `   * ${commentText(l)}`)), '   */'].join('\n');
 }
 
 /** One type-only import declaration per module the signatures' names come from, files first, in path order. */
@@ -224,13 +303,13 @@ function signatureImports(imports: readonly SignatureImport[], ctx: ViewContext)
   });
 }
 
-function workerView(service: ServiceModel, stamp: string, inputSpecifier: string, codecSpecifier: string): WorkerView {
+function workerView(
+  service: ServiceModel, stamp: StampView, methods: readonly MethodView[], inputSpecifier: string, codecSpecifier: string,
+): WorkerView {
   const names = generatedNames(service.name);
   const scope = new NameScope([service.name]);
   const serveWorker = scope.claim('serveWorker');
   const service$ = scope.claim('service');
-  const handlers = service.methods.map((m) =>
-    `(impl, a) => ${memberAccess('impl', m.name)}(...(a as Parameters<${service.name}[${jsString(m.name)}]>))`);
   return {
     stamp,
     imports: [
@@ -238,7 +317,8 @@ function workerView(service: ServiceModel, stamp: string, inputSpecifier: string
       importDeclaration(inputSpecifier, [{ name: service.name, type: true }]),
       importDeclaration(codecSpecifier, [{ name: names.serviceConst, local: service$ }]),
     ],
-    serveHead: `${serveWorker}<${service.name}>(${service$}, [`,
-    handlers,
+    interfaceName: service.name,
+    locals: { serveWorker, service: service$ },
+    methods,
   };
 }

@@ -6,7 +6,7 @@
  * syntax error mid-edit) leaves the last good files in place and keeps watching.
  */
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { GenerateOptions } from './generate.js';
 
 export interface Watcher {
@@ -31,6 +31,8 @@ export async function watchTargets(
 
   const refreshFolders = (): void => {
     const wanted = new Set([...sources.values()].flatMap((files) => [...files].map(dirname)));
+    // A target's templates folder is watched even after a run it failed, so fixing the template regenerates.
+    for (const target of targets) if (target.templates !== undefined) wanted.add(resolve(target.templates));
     for (const [folder, watcher] of folders) {
       if (!wanted.has(folder)) {
         watcher.close();
@@ -70,7 +72,8 @@ export async function watchTargets(
 
   const changed = (file: string): void => {
     for (const [target, files] of sources) {
-      if (!files.has(file)) continue;
+      const template = target.templates !== undefined && dirname(file) === resolve(target.templates) && file.endsWith('.hbs');
+      if (!files.has(file) && !template) continue;
       clearTimeout(timers.get(target));
       timers.set(target, setTimeout(() => {
         timers.delete(target);
