@@ -31,6 +31,20 @@ export function at(found: Issue, key: string | number): Issue {
 }
 
 /**
+ * For a union none of whose members fits: the issue of the member closest to the value, the one
+ * with the fewest `misses` (properties that do not fit, keys it does not declare); on a tie, the
+ * one whose issue lies deepest (it got furthest), then the first. Called only on failure.
+ */
+export function closest(issues: readonly Issue[], misses: readonly number[]): Issue {
+  let best = 0;
+  for (let i = 1; i < issues.length; i++) {
+    const d = misses[i]! - misses[best]!;
+    if (d < 0 || (d === 0 && issues[i]!.path.length > issues[best]!.path.length)) best = i;
+  }
+  return issues[best]!;
+}
+
+/**
  * A plain object: its prototype is Object.prototype or null. Arrays, Dates, Maps, binary and
  * class instances are not (a class instance would arrive without its prototype, its getters and
  * its methods, so it is refused where the interface declares an object type).
