@@ -88,10 +88,12 @@ describe('generated validators', () => {
     expect(argumentError(draw, 'measure', [7, 'px'])).toBe('[process-sandbox] measure: argument "group": expected Group, got number');
     expect(argumentError(draw, 'measure', [shape(), 'cm'])).toBe('[process-sandbox] measure: argument "unit": expected "px" | "mm" | undefined, got string');
 
-    // Shape | Style: both are records, so each is tried.
+    // Shape | Style: both are records and no property tells them apart, so each is tried; the
+    // closest one's issue is reported.
     expect(argumentError(draw, 'pick', [{ stroke: 'red' }])).toBeUndefined();
     expect(argumentError(draw, 'pick', [shape()])).toBeUndefined();
-    expect(argumentError(draw, 'pick', [{ stroke: 1 }])).toBe('[process-sandbox] pick: argument "a": expected Shape | Style | null, got object');
+    expect(argumentError(draw, 'pick', [{ stroke: 1 }])).toBe('[process-sandbox] pick: argument "a.stroke": expected string | null, got number');
+    expect(argumentError(draw, 'pick', [shape({ kind: 'oval' })])).toBe('[process-sandbox] pick: argument "a.kind": expected Kind, got string');
     expect(argumentError(draw, 'pick', [7])).toBe('[process-sandbox] pick: argument "a": expected Shape | Style | null, got number');
     expect(argumentError(draw, 'draw', [[shape({ meta: { id: 'm', extra: 1 } })]]))
       .toBe('[process-sandbox] draw: argument "shapes[0].meta": expected { id: string; parent?: { id: string } | null }, got unexpected property "extra"');
