@@ -84,6 +84,8 @@ class ValidatorBuilder {
   private readonly helpers = new Map<string, Emitted>();
   /** Mismatch counters (`$misses_Shape`) by the name of the validator they go with. */
   private readonly misses = new Map<string, string>();
+  /** What each validator checks (`Shape (kind "circle")`), by its name, for the counters' comments. */
+  private readonly checks = new Map<string, string>();
   private readonly service: ServiceModel;
 
   constructor(service: ServiceModel) {
@@ -108,6 +110,7 @@ class ValidatorBuilder {
     if (existing !== undefined) return existing;
     const name = this.scope.claim(`$${hint.name}`);
     this.byKey.set(key, name);
+    this.checks.set(name, hint.where);
     // Registered before its body is built, so a parent precedes the functions it calls.
     const emitted: Emitted = { name, doc: `${hint.where}: ${printType(t)} (${hint.source})`, lines: [] };
     this.anonymous.push(emitted);
@@ -121,6 +124,7 @@ class ValidatorBuilder {
     const t = this.service.types.get(typeName)!;
     const emitted = { name, doc: `${typeName} (${t.sourceName}:${t.line})`, position: t.position, lines: [] as string[] };
     this.named.set(typeName, emitted);
+    this.checks.set(name, typeName);
     emitted.lines = this.body(t.type, typeName, { name: typeFragment(typeName), where: typeName, source: `${t.sourceName}:${t.line}` });
     return name;
   }
@@ -316,7 +320,8 @@ class ValidatorBuilder {
    * with the allowed ones. Other members of one shape are tried in turn; when none fits, the
    * issue of the closest one (fewest properties that do not fit) is reported.
    */
-  private union(members: readonly TypeModel[], text: string, hint: Hint): string[] {
+  private union(written: readonly TypeModel[], text: string, hint: Hint): string[] {
+    const members = written.flatMap((m) => this.spread(m));
     const simple: Atom[] = [];
     const complex: TypeModel[] = [];
     for (const m of members) {
@@ -386,11 +391,37 @@ class ValidatorBuilder {
       const f = `f${i + 1}`;
       lines.push(`const ${f} = ${fn}(v);`, `if (${f} === undefined) return undefined;`);
       found.push(f);
-      const object = this.objectOf(m);
-      misses.push(object === undefined ? '1' : `${this.missesFunction(object, fn, m.kind === 'ref' ? this.namedHint(m.name) : memberHint)}(v)`);
+      misses.push(this.missesOf(m, fn, memberHint));
     });
     this.uses.add('closest');
     return [...lines, `return closest([${found.join(', ')}], [${misses.join(', ')}]);`];
+  }
+
+  /**
+   * How many mismatches a member has, as an expression: its counter for an object type, the
+   * fewest of its members' for a named union of object types, 1 for anything else.
+   */
+  private missesOf(m: TypeModel, fn: string, hint: Hint, seen: ReadonlySet<string> = new Set()): string {
+    const object = this.objectOf(m);
+    if (object !== undefined) return `${this.missesFunction(object, fn, m.kind === 'ref' ? this.namedHint(m.name) : hint)}(v)`;
+    if (m.kind !== 'ref' || seen.has(m.name)) return '1';
+    const target = this.service.types.get(m.name)!.type;
+    if (target.kind !== 'union' || !target.members.every((x) => this.objectOf(x) !== undefined)) return '1';
+    const inner = new Set([...seen, m.name]);
+    const all = target.members.map((x) => this.missesOf(x, this.functionFor(x, this.memberHint(this.namedHint(m.name), x, target.members)), hint, inner));
+    return `Math.min(${all.join(', ')})`;
+  }
+
+  /**
+   * A named union whose members have different shapes (`Group = Shape[] | Shape`) is checked
+   * through its members, so the value's shape still picks the one to report; any other member
+   * stays itself (and keeps its name in messages).
+   */
+  private spread(m: TypeModel, seen: ReadonlySet<string> = new Set()): TypeModel[] {
+    if (m.kind !== 'ref' || seen.has(m.name)) return [m];
+    const target = this.service.types.get(m.name)?.type;
+    if (target?.kind !== 'union' || this.atoms(m) !== undefined || this.guardOf(m) !== undefined) return [m];
+    return target.members.flatMap((x) => this.spread(x, new Set([...seen, m.name])));
   }
 
   /**
@@ -404,7 +435,7 @@ class ValidatorBuilder {
     this.misses.set(validator, name);
     const emitted: Emitted = {
       name,
-      doc: `How many properties of ${hint.where} do not fit, and keys it does not declare: picks a union's closest member`,
+      doc: `How many properties of ${this.checks.get(validator) ?? hint.where} do not fit, and keys it does not declare: picks a union's closest member`,
       signature: 'v: Record<string, unknown>): number',
       lines: [],
     };

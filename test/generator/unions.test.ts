@@ -97,6 +97,19 @@ describe('unions no property tells apart', () => {
     expect(argumentError('reach', [{ email: 'a' }, { phone: '1', ext: null }])).toBe('argument "fallback.ext": expected number | undefined, got null');
     expect(argumentError('reach', [{ email: 'a' }, 'none'])).toBe('argument "fallback": expected Contact[] | Contact, got string');
   });
+
+  it('check a named union of several shapes, as a member, through its members', () => {
+    // Layer = Shape[] | Shape, in Layer | Point: an array is a Shape[], an object a Shape or a Point.
+    expect(argumentError('layer', [[rect()], { ok: true, value: 1 }])).toBeUndefined();
+    expect(argumentError('layer', [{ x: 1, y: 2 }, { x: 1, y: 2 }])).toBeUndefined();
+    expect(argumentError('layer', [[rect({ width: 'w' })], { x: 1, y: 2 }])).toBe('argument "x[0].width": expected number, got string');
+    expect(argumentError('layer', [circle({ radius: null }), { x: 1, y: 2 }])).toBe('argument "x.radius": expected number, got null');
+    // Closer to Point (one mismatch) than to any member of Shape, or of Outcome.
+    expect(argumentError('layer', [{ x: 1, y: 'a' }, { x: 1, y: 2 }])).toBe('argument "x.y": expected number, got string');
+    expect(argumentError('layer', [{ x: 1, y: 2 }, { x: 1 }])).toBe('argument "y.y": expected number, got undefined');
+    expect(argumentError('layer', [{ x: 1, y: 2 }, { ok: false, error: 1 }])).toBe('argument "y.error": expected string, got number');
+    expect(argumentError('layer', [7, { x: 1, y: 2 }])).toBe('argument "x": expected Layer | Point, got number');
+  });
 });
 
 describe('messages describe anonymous object types by their shape', () => {
@@ -135,7 +148,8 @@ describe('generated union validators read well', () => {
     const docs = documented.map((m) => m[1]);
     expect(new Set(docs).size).toBe(docs.length);
     expect(docs).toContain('Shape (kind "circle"): { kind: "circle"; center: Point; radius: number } (IUnions.ts:8)');
-    expect(docs).toContain('Order.items[]: { sku: string; qty: number; note?: string } (IUnions.ts:33)');
+    expect(docs).toContain('Order.items[]: { sku: string; qty: number; note?: string } (IUnions.ts:36)');
     expect(docs).toContain('Contact, member 2: { phone: string; ext?: number } (IUnions.ts:31)');
+    expect(docs).toContain('How many properties of Shape (kind "rect") do not fit, and keys it does not declare: picks a union\'s closest member');
   });
 });
