@@ -3,8 +3,12 @@
  * argument or result that is not a plain primitive, and small shared helpers (`$number`) for
  * those that are. Each returns undefined when the value fits and builds an Issue (through the
  * runtime's `issue` and `at`) only when it does not, so the success path allocates nothing.
- * Functions are deduplicated by type, so the same shape is checked by the same function.
+ * Functions are deduplicated by type, so the same shape is checked by the same function, and
+ * named after the path of the type they check (`$Shape_circle`, `$Order_items_item`). The one
+ * exception to allocating nothing: a union whose object members no property tells apart tries
+ * them in turn, and a member that does not fit leaves its issue on the way to one that does.
  */
+import { discriminant, literalCode, objectOf, tagName, type Discriminant } from './discriminant.js';
 import { canonicalType } from './hash.js';
 import { isSafeIdentifier, jsString, NameScope, commentText, nameFragment } from './identifiers.js';
 import { BINARY_CLASSES, type IndexModel, type ObjectModel, type PropertyModel, type ServiceModel, type TypeModel } from './model.js';
@@ -64,14 +68,6 @@ interface Emitted {
   readonly signature?: string;
   lines: string[];
 }
-
-/** Members of a union told apart by one property: each member's own values of it, in member order. */
-interface Discriminant {
-  readonly key: string;
-  readonly tags: readonly (readonly LiteralModel[])[];
-}
-
-type LiteralModel = Extract<TypeModel, { kind: 'literal' | 'bigint-literal' }>;
 
 class ValidatorBuilder {
   readonly uses = new Set<string>();
@@ -357,7 +353,7 @@ class ValidatorBuilder {
         lines.push(`if (${test}) return ${this.functionFor(group[0]!, this.memberHint(hint, group[0]!, members))}(v);`);
         continue;
       }
-      const tagged = guard === 'record' ? this.discriminant(group) : undefined;
+      const tagged = guard === 'record' ? discriminant(group, this.service.types) : undefined;
       const body = tagged === undefined ? this.closestOf(group, members, hint) : this.switchOn(tagged, group, hint);
       lines.push(`if (${test}) {`, ...body.map((l) => `  ${l}`), '}');
     }
@@ -402,11 +398,11 @@ class ValidatorBuilder {
    * fewest of its members' for a named union of object types, 1 for anything else.
    */
   private missesOf(m: TypeModel, fn: string, hint: Hint, seen: ReadonlySet<string> = new Set()): string {
-    const object = this.objectOf(m);
+    const object = objectOf(m, this.service.types);
     if (object !== undefined) return `${this.missesFunction(object, fn, m.kind === 'ref' ? this.namedHint(m.name) : hint)}(v)`;
     if (m.kind !== 'ref' || seen.has(m.name)) return '1';
     const target = this.service.types.get(m.name)!.type;
-    if (target.kind !== 'union' || !target.members.every((x) => this.objectOf(x) !== undefined)) return '1';
+    if (target.kind !== 'union' || !target.members.every((x) => objectOf(x, this.service.types) !== undefined)) return '1';
     const inner = new Set([...seen, m.name]);
     const all = target.members.map((x) => this.missesOf(x, this.functionFor(x, this.memberHint(this.namedHint(m.name), x, target.members)), hint, inner));
     return `Math.min(${all.join(', ')})`;
@@ -472,55 +468,6 @@ class ValidatorBuilder {
   private namedHint(typeName: string): Hint {
     const t = this.service.types.get(typeName)!;
     return { name: typeFragment(typeName), where: typeName, source: `${t.sourceName}:${t.line}` };
-  }
-
-  /**
-   * The first property (in the first member's order) that every member declares, required, as
-   * literal types with values no other member has; undefined when there is none.
-   */
-  private discriminant(group: readonly TypeModel[]): Discriminant | undefined {
-    const objects = group.map((m) => this.objectOf(m));
-    const first = objects[0];
-    if (first === undefined || objects.some((o) => o === undefined)) return undefined;
-    for (const p of first.properties) {
-      if (p.optional) continue;
-      const seen = new Set<string>();
-      const tags: LiteralModel[][] = [];
-      for (const o of objects) {
-        const q = o!.properties.find((x) => x.name === p.name);
-        const values = q === undefined || q.optional ? undefined : this.literals(q.type);
-        if (values === undefined || values.some((v) => seen.has(literalCode(v)))) break;
-        for (const v of values) seen.add(literalCode(v));
-        tags.push(values);
-      }
-      if (tags.length === objects.length) return { key: p.name, tags };
-    }
-    return undefined;
-  }
-
-  /** The values of a literal type or a union of them (through named types); undefined for any other type. */
-  private literals(t: TypeModel, seen: ReadonlySet<string> = new Set()): LiteralModel[] | undefined {
-    if (t.kind === 'literal' || t.kind === 'bigint-literal') return [t];
-    if (t.kind === 'union') {
-      const all: LiteralModel[] = [];
-      for (const m of t.members) {
-        const values = this.literals(m, seen);
-        if (values === undefined) return undefined;
-        all.push(...values);
-      }
-      return all;
-    }
-    if (t.kind !== 'ref' || seen.has(t.name)) return undefined;
-    const target = this.service.types.get(t.name);
-    return target === undefined ? undefined : this.literals(target.type, new Set([...seen, t.name]));
-  }
-
-  /** The object type a member is, through named types; undefined for any other type. */
-  private objectOf(t: TypeModel, seen: ReadonlySet<string> = new Set()): ObjectModel | undefined {
-    if (t.kind === 'object') return t;
-    if (t.kind !== 'ref' || seen.has(t.name)) return undefined;
-    const target = this.service.types.get(t.name);
-    return target === undefined ? undefined : this.objectOf(target.type, new Set([...seen, t.name]));
   }
 
   /** The tests of a type that needs no nested checks (primitives, literals, binary, unions of them); undefined otherwise. */
@@ -613,17 +560,6 @@ function helperKey(t: TypeModel): string | undefined {
     default:
       return undefined;
   }
-}
-
-/** A literal as JavaScript source: `'circle'`, `1`, `true`, `10n`. */
-function literalCode(t: LiteralModel): string {
-  if (t.kind === 'bigint-literal') return `${t.value}n`;
-  return typeof t.value === 'string' ? jsString(t.value) : String(t.value);
-}
-
-/** A literal as a name fragment: `circle`, `1`, `true`, `10n`. */
-function tagName(t: LiteralModel): string {
-  return t.kind === 'bigint-literal' ? `${t.value}n` : String(t.value);
 }
 
 function typeofAtom(type: string): Atom {
