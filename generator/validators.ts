@@ -71,7 +71,7 @@ interface Emitted {
 
 class ValidatorBuilder {
   readonly uses = new Set<string>();
-  private readonly scope = new NameScope(['at', 'closest', 'issue', 'isRecord', 'defineService', 'Issue']);
+  private readonly scope = new NameScope(['at', 'closest', 'issue', 'isRecord', 'tagIssue', 'defineService', 'Issue']);
   /** Function names of named types, claimed up front so `Point` always gets `$Point`. */
   private readonly namedNames = new Map<string, string>();
   private readonly named = new Map<string, Emitted & { readonly position: number }>();
@@ -372,7 +372,8 @@ class ValidatorBuilder {
       else lines.push(...values.map((t) => `  case ${literalCode(t)}:`), `    return ${fn}(v);`);
     });
     const allowed = tags.flat().map((t) => printType(t)).join(' | ');
-    lines.push(`  default: return ${this.at(this.issue(allowed, access), jsString(key))};`, '}');
+    this.uses.add('tagIssue');
+    lines.push(`  default: return ${this.at(`tagIssue(${jsString(allowed)}, ${access})`, jsString(key))};`, '}');
     return lines;
   }
 

@@ -24,6 +24,19 @@ export function issue(expected: string, value: unknown, received?: string): Issu
   return received === undefined ? { path: [], expected, value } : { path: [], expected, value, received };
 }
 
+/**
+ * An issue at a discriminated union's tag that holds none of the allowed values: what was found
+ * is the value itself when it is a short primitive (`"triangle"`, `4`), which says more than its type.
+ */
+export function tagIssue(expected: string, value: unknown): Issue {
+  const type = typeof value;
+  const shown = type === 'string' ? ((value as string).length <= 40 ? JSON.stringify(value) : undefined)
+    : type === 'number' || type === 'boolean' ? String(value)
+    : type === 'bigint' ? `${String(value)}n`
+    : undefined;
+  return issue(expected, value, shown);
+}
+
 /** Prepends `key` to the issue's path: call it on the way back up from a nested check. */
 export function at(found: Issue, key: string | number): Issue {
   found.path.unshift(key);

@@ -58,11 +58,15 @@ describe('discriminated unions', () => {
     expect(resultError('settle', { ok: true, value: 'one' })).toBe('result.value: expected number, got string');
   });
 
-  it('say which tags are allowed when the tag is unknown or missing', () => {
-    expect(argumentError('draw', [[{ kind: 'triangle', sides: 3 }]])).toBe('argument "shapes[0].kind": expected "circle" | "rect" | "group", got string');
+  it('say which tags are allowed, and the tag found, when it is unknown or missing', () => {
+    expect(argumentError('draw', [[{ kind: 'triangle', sides: 3 }]])).toBe('argument "shapes[0].kind": expected "circle" | "rect" | "group", got "triangle"');
+    expect(argumentError('draw', [[{ kind: 'x'.repeat(41) }]])).toBe('argument "shapes[0].kind": expected "circle" | "rect" | "group", got string');
+    expect(argumentError('draw', [[{ kind: { name: 'circle' } }]])).toBe('argument "shapes[0].kind": expected "circle" | "rect" | "group", got object');
     expect(argumentError('draw', [[{ radius: 1 }]])).toBe('argument "shapes[0].kind": expected "circle" | "rect" | "group", got undefined');
-    expect(argumentError('settle', [{ ok: 'yes', value: 1 }])).toBe('argument "outcome.ok": expected true | false, got string');
-    expect(argumentError('migrate', [{ v: 4, name: 'n' }])).toBe('argument "record.v": expected 1 | 2 | 3, got number');
+    expect(argumentError('settle', [{ ok: 'yes', value: 1 }])).toBe('argument "outcome.ok": expected true | false, got "yes"');
+    expect(argumentError('settle', [{ ok: 1n, value: 1 }])).toBe('argument "outcome.ok": expected true | false, got 1n');
+    expect(argumentError('migrate', [{ v: 4, name: 'n' }])).toBe('argument "record.v": expected 1 | 2 | 3, got 4');
+    expect(argumentError('migrate', [{ v: '1', name: 'n' }])).toBe('argument "record.v": expected 1 | 2 | 3, got "1"');
     expect(argumentError('draw', [['circle']])).toBe('argument "shapes[0]": expected Shape, got string');
   });
 
@@ -70,7 +74,7 @@ describe('discriminated unions', () => {
     expect(argumentError('draw', [[{ kind: 'group', children: [rect(), { kind: 'group', children: [rect({ height: null })] }] }]]))
       .toBe('argument "shapes[0].children[1].children[0].height": expected number, got null');
     expect(argumentError('draw', [[], rect({ width: 'w' })])).toBe('argument "highlight.width": expected number, got string');
-    expect(argumentError('draw', [[], { kind: 'oval' }])).toBe('argument "highlight.kind": expected "circle" | "rect" | "group", got string');
+    expect(argumentError('draw', [[], { kind: 'oval' }])).toBe('argument "highlight.kind": expected "circle" | "rect" | "group", got "oval"');
     expect(argumentError('draw', [[], undefined])).toBeUndefined();
     expect(argumentError('place', [order({ ship: null })])).toBeUndefined();
     expect(argumentError('place', [order({ ship: circle({ center: { x: 1, y: '2' } }) })]))
