@@ -70,6 +70,17 @@ describe('discriminated unions', () => {
     expect(argumentError('draw', [['circle']])).toBe('argument "shapes[0]": expected Shape, got string');
   });
 
+  it('switch on bigint tags too, and not on a tag two members share', () => {
+    expect(argumentError('odd', [{ t: 'a', y: 's' }, { big: 2n, b: 'b' }])).toBeUndefined();
+    expect(argumentError('odd', [{ t: 'a', x: 1 }, { big: 1n, a: 7 }])).toBe('argument "big.a": expected string, got number');
+    expect(argumentError('odd', [{ t: 'a', x: 1 }, { big: 3n, a: 'a' }])).toBe('argument "big.big": expected 1n | 2n, got 3n');
+    // Shared: both members have t: 'a'; { t: 'a', y: 1 } is closer to the second (one mismatch against two).
+    expect(argumentError('odd', [{ t: 'a', y: 1 }, { big: 1n, a: 'a' }])).toBe('argument "shared.y": expected string, got number');
+    const codec = readFileSync(join(fixturesDir, 'unions/expected/IUnions.codec.ts'), 'utf8');
+    expect(codec).toContain("case 1n: return $Big_1n(v);");
+    expect(codec).not.toContain("switch (v['t'])");
+  });
+
   it('nest: a member holding the union, arrays of it, and the union as an optional or nullable property', () => {
     expect(argumentError('draw', [[{ kind: 'group', children: [rect(), { kind: 'group', children: [rect({ height: null })] }] }]]))
       .toBe('argument "shapes[0].children[1].children[0].height": expected number, got null');
@@ -152,7 +163,7 @@ describe('generated union validators read well', () => {
     const docs = documented.map((m) => m[1]);
     expect(new Set(docs).size).toBe(docs.length);
     expect(docs).toContain('Shape (kind "circle"): { kind: "circle"; center: Point; radius: number } (IUnions.ts:8)');
-    expect(docs).toContain('Order.items[]: { sku: string; qty: number; note?: string } (IUnions.ts:36)');
+    expect(docs).toContain('Order.items[]: { sku: string; qty: number; note?: string } (IUnions.ts:42)');
     expect(docs).toContain('Contact, member 2: { phone: string; ext?: number } (IUnions.ts:31)');
     expect(docs).toContain('How many properties of Shape (kind "rect") do not fit, and keys it does not declare: picks a union\'s closest member');
   });
