@@ -34,14 +34,16 @@ export type TypeModel =
   | { readonly kind: 'tuple'; readonly elements: readonly TypeModel[]; readonly required: number; readonly rest: TypeModel | undefined }
   | { readonly kind: 'map'; readonly key: TypeModel; readonly value: TypeModel }
   | { readonly kind: 'set'; readonly element: TypeModel }
-  | {
-    readonly kind: 'object';
-    readonly properties: readonly PropertyModel[];
-    /** An index signature (`[k: string]: V`, `Record<string, V>`): every other own key must hold a V. */
-    readonly index: IndexModel | undefined;
-  }
+  | ObjectModel
   | { readonly kind: 'union'; readonly members: readonly TypeModel[] }
   | { readonly kind: 'ref'; readonly name: string };
+
+export interface ObjectModel {
+  readonly kind: 'object';
+  readonly properties: readonly PropertyModel[];
+  /** An index signature (`[k: string]: V`, `Record<string, V>`): every other own key must hold a V. */
+  readonly index: IndexModel | undefined;
+}
 
 export interface PropertyModel {
   readonly name: string;

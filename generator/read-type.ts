@@ -139,7 +139,7 @@ function union(ctx: ReadContext, type: ts.UnionType, where: Where, depth: number
   let ok = true;
   let sawTrue = false;
   let sawFalse = false;
-  for (const member of writtenOrder(ctx, type, where.node)) {
+  for (const member of writtenMembers(ctx, type, where.node)) {
     // Members are values even in a result: `void | T` or `Promise<T> | U` would blur what arrives.
     const read = readType(ctx, member, where, 'value', depth);
     if (read === undefined) ok = false;
@@ -163,10 +163,25 @@ function union(ctx: ReadContext, type: ts.UnionType, where: Where, depth: number
 }
 
 /**
- * The checker orders a union's members by when it first met each type; messages read better in
- * the order the user wrote them, which the nearest union type node in the source gives.
+ * The union's members in written order. The checker flattens a named union written as a member
+ * (`Shape | null`, with `type Shape = Circle | Rect`) into its parts; it stays one member here, so
+ * it keeps its name in messages and its validator (which tells its own members apart).
  */
-function writtenOrder(ctx: ReadContext, type: ts.UnionType, node: ts.Node): readonly ts.Type[] {
+function writtenMembers(ctx: ReadContext, type: ts.UnionType, node: ts.Node): readonly ts.Type[] {
+  const ordered = writtenOrder(ctx, type, node);
+  const named = (writtenUnion(node)?.types ?? [])
+    .map((member) => ctx.checker.getTypeFromTypeNode(member))
+    .filter((t): t is ts.UnionType => t.isUnion() && t.aliasSymbol !== undefined);
+  if (named.length === 0) return ordered;
+  const whole = new Map<ts.Type, ts.Type>();
+  const present = new Set(ordered);
+  // Only a named union all of whose parts are here: the node found may not be this type's.
+  for (const t of named) if (t.types.every((part) => present.has(part))) for (const part of t.types) if (!whole.has(part)) whole.set(part, t);
+  return [...new Set(ordered.map((t) => whole.get(t) ?? t))];
+}
+
+/** The union type node the user wrote for a union type at `node`, if there is one. */
+function writtenUnion(node: ts.Node): ts.UnionTypeNode | undefined {
   let written: ts.Node | undefined = node;
   for (let i = 0; i < 8 && written !== undefined && !ts.isUnionTypeNode(written); i++) {
     if (ts.isParenthesizedTypeNode(written)) written = written.type;
@@ -175,7 +190,16 @@ function writtenOrder(ctx: ReadContext, type: ts.UnionType, node: ts.Node): read
     else if (ts.isPropertySignature(written) || ts.isTypeAliasDeclaration(written) || ts.isParameter(written)) written = written.type;
     else written = undefined;
   }
-  if (written === undefined || !ts.isUnionTypeNode(written)) return type.types;
+  return written !== undefined && ts.isUnionTypeNode(written) ? written : undefined;
+}
+
+/**
+ * The checker orders a union's members by when it first met each type; messages read better in
+ * the order the user wrote them, which the nearest union type node in the source gives.
+ */
+function writtenOrder(ctx: ReadContext, type: ts.UnionType, node: ts.Node): readonly ts.Type[] {
+  const written = writtenUnion(node);
+  if (written === undefined) return type.types;
   const rank = new Map<ts.Type, number>();
   written.types.forEach((member, i) => {
     const t = ctx.checker.getTypeFromTypeNode(member);

@@ -3,11 +3,15 @@
  * argument or result that is not a plain primitive, and small shared helpers (`$number`) for
  * those that are. Each returns undefined when the value fits and builds an Issue (through the
  * runtime's `issue` and `at`) only when it does not, so the success path allocates nothing.
- * Functions are deduplicated by type, so the same shape is checked by the same function.
+ * Functions are deduplicated by type, so the same shape is checked by the same function, and
+ * named after the path of the type they check (`$Shape_circle`, `$Order_items_item`). The one
+ * exception to allocating nothing: a union whose object members no property tells apart tries
+ * them in turn, and a member that does not fit leaves its issue on the way to one that does.
  */
+import { discriminant, literalCode, objectOf, tagName, type Discriminant } from './discriminant.js';
 import { canonicalType } from './hash.js';
 import { isSafeIdentifier, jsString, NameScope, commentText, nameFragment } from './identifiers.js';
-import { BINARY_CLASSES, type IndexModel, type PropertyModel, type ServiceModel, type TypeModel } from './model.js';
+import { BINARY_CLASSES, type IndexModel, type ObjectModel, type PropertyModel, type ServiceModel, type TypeModel } from './model.js';
 import { printType, withUndefined } from './print-type.js';
 
 export interface ServiceValidators {
@@ -45,13 +49,13 @@ const HELPER_ORDER = [
 export function buildValidators(service: ServiceModel): ServiceValidators {
   const builder = new ValidatorBuilder(service);
   const methods = service.methods.map((m) => {
-    const hint = (name: string, where: string): Hint => ({ name, where: `${m.name}: ${where}`, source: `${m.sourceName}:${m.line}` });
+    const hint = (name: string, where: string): Hint => ({ name, where, source: `${m.sourceName}:${m.line}` });
     return {
       args: m.params.map((p) => builder.functionFor(p.optional ? withUndefined(p.type) : p.type,
-        hint(`arg_${nameFragment(m.name)}_${nameFragment(p.name)}`, p.name))),
+        hint(`arg_${nameFragment(m.name)}_${nameFragment(p.name)}`, `${m.name}(${p.name})`))),
       result: m.stream
-        ? builder.functionFor(m.result, hint(`item_${nameFragment(m.name)}`, 'item'))
-        : builder.functionFor(m.result, hint(`result_${nameFragment(m.name)}`, 'result')),
+        ? builder.functionFor(m.result, hint(`item_${nameFragment(m.name)}`, `${m.name} item`))
+        : builder.functionFor(m.result, hint(`result_${nameFragment(m.name)}`, `${m.name} result`)),
     };
   });
   return { functions: builder.output(), methods, runtime: [...builder.uses].sort() };
@@ -60,18 +64,24 @@ export function buildValidators(service: ServiceModel): ServiceValidators {
 interface Emitted {
   readonly name: string;
   readonly doc: string | undefined;
+  /** Parameters and return type; a validator's by default. */
+  readonly signature?: string;
   lines: string[];
 }
 
 class ValidatorBuilder {
   readonly uses = new Set<string>();
-  private readonly scope = new NameScope(['at', 'issue', 'isRecord', 'defineService', 'Issue']);
+  private readonly scope = new NameScope(['at', 'closest', 'issue', 'isRecord', 'tagIssue', 'defineService', 'Issue']);
   /** Function names of named types, claimed up front so `Point` always gets `$Point`. */
   private readonly namedNames = new Map<string, string>();
   private readonly named = new Map<string, Emitted & { readonly position: number }>();
   private readonly byKey = new Map<string, string>();
   private readonly anonymous: Emitted[] = [];
   private readonly helpers = new Map<string, Emitted>();
+  /** Mismatch counters (`$misses_Shape`) by the name of the validator they go with. */
+  private readonly misses = new Map<string, string>();
+  /** What each validator checks (`Shape (kind "circle")`), by its name, for the counters' comments. */
+  private readonly checks = new Map<string, string>();
   private readonly service: ServiceModel;
 
   constructor(service: ServiceModel) {
@@ -96,8 +106,9 @@ class ValidatorBuilder {
     if (existing !== undefined) return existing;
     const name = this.scope.claim(`$${hint.name}`);
     this.byKey.set(key, name);
+    this.checks.set(name, hint.where);
     // Registered before its body is built, so a parent precedes the functions it calls.
-    const emitted: Emitted = { name, doc: `${hint.where} (${hint.source})`, lines: [] };
+    const emitted: Emitted = { name, doc: `${hint.where}: ${printType(t)} (${hint.source})`, lines: [] };
     this.anonymous.push(emitted);
     emitted.lines = this.body(t, printType(t), hint);
     return name;
@@ -109,6 +120,7 @@ class ValidatorBuilder {
     const t = this.service.types.get(typeName)!;
     const emitted = { name, doc: `${typeName} (${t.sourceName}:${t.line})`, position: t.position, lines: [] as string[] };
     this.named.set(typeName, emitted);
+    this.checks.set(name, typeName);
     emitted.lines = this.body(t.type, typeName, { name: typeFragment(typeName), where: typeName, source: `${t.sourceName}:${t.line}` });
     return name;
   }
@@ -296,12 +308,16 @@ class ValidatorBuilder {
   }
 
   /**
-   * Primitive members are tested first, in one condition. Then the value's shape (array or
-   * record) picks the member that must fit, so its issue (with its path) is the one reported.
-   * Members with the same shape are tried in turn; that allocates an issue for each one that
-   * does not fit, on the way to the one that does.
+   * Primitive members are tested first, in one condition. Then the value's shape (array, plain
+   * object, Map, Set) picks the members that may fit; one such member is checked directly, so its
+   * issue, with its path, is the one reported. Plain-object members that share a property of
+   * literal types, each with values of its own (`kind: 'circle'`), are told apart by a switch on
+   * it: the chosen member's issue is reported, and an unknown value is reported at that property
+   * with the allowed ones. Other members of one shape are tried in turn; when none fits, the
+   * issue of the closest one (fewest properties that do not fit) is reported.
    */
-  private union(members: readonly TypeModel[], text: string, hint: Hint): string[] {
+  private union(written: readonly TypeModel[], text: string, hint: Hint): string[] {
+    const members = written.flatMap((m) => this.spread(m));
     const simple: Atom[] = [];
     const complex: TypeModel[] = [];
     for (const m of members) {
@@ -317,25 +333,142 @@ class ValidatorBuilder {
       if (guard !== undefined) lines.push(`if (!${this.guard(guard, 'v')}) return ${this.issue(text, 'v')};`);
       return [...lines, `return ${this.namedFunction(only.name)}(v);`];
     }
-    const fns = complex.map((m, i) => this.functionFor(m, { ...hint, name: `${hint.name}_${i + 1}` }));
     const guards = complex.map((m) => this.guardOf(m));
-    if (guards.every((g) => g !== undefined)) {
-      const groups = new Map<Guard, string[]>();
-      guards.forEach((g, i) => groups.set(g, [...(groups.get(g) ?? []), fns[i]!]));
-      for (const [guard, group] of groups) {
-        lines.push(group.length === 1
-          ? `if (${this.guard(guard, 'v')}) return ${group[0]}(v);`
-          : `if (${this.guard(guard, 'v')} && (${group.map((f) => `${f}(v) === undefined`).join(' || ')})) return undefined;`);
-      }
-    } else {
-      fns.forEach((fn, i) => {
+    if (!guards.every((g) => g !== undefined)) {
+      // A member whose shape is not known in advance (a named union, unknown): each is tried.
+      complex.forEach((m, i) => {
+        const fn = this.functionFor(m, this.memberHint(hint, m, members));
         const guard = guards[i];
         lines.push(guard === undefined
           ? `if (${fn}(v) === undefined) return undefined;`
           : `if (${this.guard(guard, 'v')} && ${fn}(v) === undefined) return undefined;`);
       });
+      return [...lines, `return ${this.issue(text, 'v')};`];
+    }
+    const groups = new Map<Guard, TypeModel[]>();
+    complex.forEach((m, i) => groups.set(guards[i]!, [...(groups.get(guards[i]!) ?? []), m]));
+    for (const [guard, group] of groups) {
+      const test = this.guard(guard, 'v');
+      if (group.length === 1) {
+        lines.push(`if (${test}) return ${this.functionFor(group[0]!, this.memberHint(hint, group[0]!, members))}(v);`);
+        continue;
+      }
+      const tagged = guard === 'record' ? discriminant(group, this.service.types) : undefined;
+      const body = tagged === undefined ? this.closestOf(group, members, hint) : this.switchOn(tagged, group, hint);
+      lines.push(`if (${test}) {`, ...body.map((l) => `  ${l}`), '}');
     }
     return [...lines, `return ${this.issue(text, 'v')};`];
+  }
+
+  /** `switch (v['kind'])`, one case per value, each member's validator; an unknown value fails at the property. */
+  private switchOn({ key, tags }: Discriminant, group: readonly TypeModel[], hint: Hint): string[] {
+    const access = `v[${jsString(key)}]`;
+    const lines = [`switch (${access}) {`];
+    group.forEach((m, i) => {
+      const values = tags[i]!;
+      const first = values[0]!;
+      const fn = this.functionFor(m, { ...hint, name: `${hint.name}_${nameFragment(tagName(first))}`, where: `${hint.where} (${key} ${printType(first)})` });
+      if (values.length === 1) lines.push(`  case ${literalCode(first)}: return ${fn}(v);`);
+      else lines.push(...values.map((t) => `  case ${literalCode(t)}:`), `    return ${fn}(v);`);
+    });
+    const allowed = tags.flat().map((t) => printType(t)).join(' | ');
+    this.uses.add('tagIssue');
+    lines.push(`  default: return ${this.at(`tagIssue(${jsString(allowed)}, ${access})`, jsString(key))};`, '}');
+    return lines;
+  }
+
+  /** Each member in turn; when none fits, the issue of the one with the fewest mismatches. */
+  private closestOf(group: readonly TypeModel[], members: readonly TypeModel[], hint: Hint): string[] {
+    const lines: string[] = [];
+    const found: string[] = [];
+    const misses: string[] = [];
+    group.forEach((m, i) => {
+      const memberHint = this.memberHint(hint, m, members);
+      const fn = this.functionFor(m, memberHint);
+      const f = `f${i + 1}`;
+      lines.push(`const ${f} = ${fn}(v);`, `if (${f} === undefined) return undefined;`);
+      found.push(f);
+      misses.push(this.missesOf(m, fn, memberHint));
+    });
+    this.uses.add('closest');
+    return [...lines, `return closest([${found.join(', ')}], [${misses.join(', ')}]);`];
+  }
+
+  /**
+   * How many mismatches a member has, as an expression: its counter for an object type, the
+   * fewest of its members' for a named union of object types, 1 for anything else.
+   */
+  private missesOf(m: TypeModel, fn: string, hint: Hint, seen: ReadonlySet<string> = new Set()): string {
+    const object = objectOf(m, this.service.types);
+    if (object !== undefined) return `${this.missesFunction(object, fn, m.kind === 'ref' ? this.namedHint(m.name) : hint)}(v)`;
+    if (m.kind !== 'ref' || seen.has(m.name)) return '1';
+    const target = this.service.types.get(m.name)!.type;
+    if (target.kind !== 'union' || !target.members.every((x) => objectOf(x, this.service.types) !== undefined)) return '1';
+    const inner = new Set([...seen, m.name]);
+    const all = target.members.map((x) => this.missesOf(x, this.functionFor(x, this.memberHint(this.namedHint(m.name), x, target.members)), hint, inner));
+    return `Math.min(${all.join(', ')})`;
+  }
+
+  /**
+   * A named union whose members have different shapes (`Group = Shape[] | Shape`) is checked
+   * through its members, so the value's shape still picks the one to report; any other member
+   * stays itself (and keeps its name in messages).
+   */
+  private spread(m: TypeModel, seen: ReadonlySet<string> = new Set()): TypeModel[] {
+    if (m.kind !== 'ref' || seen.has(m.name)) return [m];
+    const target = this.service.types.get(m.name)?.type;
+    if (target?.kind !== 'union' || this.atoms(m) !== undefined || this.guardOf(m) !== undefined) return [m];
+    return target.members.flatMap((x) => this.spread(x, new Set([...seen, m.name])));
+  }
+
+  /**
+   * A function that counts how many of an object type's properties do not fit and how many keys
+   * it does not declare: how close a value came to a union member none of whose members fits.
+   */
+  private missesFunction(t: ObjectModel, validator: string, hint: Hint): string {
+    const existing = this.misses.get(validator);
+    if (existing !== undefined) return existing;
+    const name = this.scope.claim(`$misses_${validator.slice(1)}`);
+    this.misses.set(validator, name);
+    const emitted: Emitted = {
+      name,
+      doc: `How many properties of ${this.checks.get(validator) ?? hint.where} do not fit, and keys it does not declare: picks a union's closest member`,
+      signature: 'v: Record<string, unknown>): number',
+      lines: [],
+    };
+    this.anonymous.push(emitted);
+    const test = (type: TypeModel, x: string, child: Hint): string => {
+      const atoms = this.atoms(type);
+      return atoms === undefined ? `${this.functionFor(type, child)}(${x}) !== undefined` : fail(atoms, x);
+    };
+    const lines = ['let n = 0;'];
+    for (const p of t.properties) {
+      const type = p.optional ? withUndefined(p.type) : p.type;
+      lines.push(`if (${test(type, `v[${jsString(p.name)}]`, { ...hint, name: `${hint.name}_${nameFragment(p.name)}`, where: `${hint.where}.${p.name}` })}) n++;`);
+    }
+    const declared = t.properties.map((p) => `case ${jsString(p.name)}:`);
+    if (t.index === undefined) {
+      if (declared.length === 0) lines.push('n += Object.keys(v).length;');
+      else lines.push('for (const k in v) {', '  switch (k) {', ...declared.map((c) => `    ${c}`), '      continue;', '    default:', '      n++;', '  }', '}');
+    } else {
+      const odd = `k === '__proto__'${t.index.key === 'number' ? ' || k === \'\' || Number.isNaN(Number(k))' : ''}`;
+      const value = test(t.index.value, 'v[k]', { ...hint, name: `${hint.name}_values`, where: `${hint.where}[key]` });
+      lines.push('for (const k in v) {',
+        ...(declared.length === 0 ? [] : ['  switch (k) {', ...declared.map((c) => `    ${c}`), '      continue;', '  }']),
+        `  if (${odd} || ${value}) n++;`, '}');
+    }
+    emitted.lines = [...lines, 'return n;'];
+    return name;
+  }
+
+  /** What names a union member's function (by its shape: `$Group_array`) and what its comment says. */
+  private memberHint(hint: Hint, m: TypeModel, members: readonly TypeModel[]): Hint {
+    return { ...hint, name: `${hint.name}_${m.kind}`, where: `${hint.where}, member ${members.indexOf(m) + 1}` };
+  }
+
+  private namedHint(typeName: string): Hint {
+    const t = this.service.types.get(typeName)!;
+    return { name: typeFragment(typeName), where: typeName, source: `${t.sourceName}:${t.line}` };
   }
 
   /** The tests of a type that needs no nested checks (primitives, literals, binary, unions of them); undefined otherwise. */
@@ -386,6 +519,11 @@ class ValidatorBuilder {
     if (t.kind === 'object') return 'record';
     if (t.kind === 'map') return 'map';
     if (t.kind === 'set') return 'set';
+    if (t.kind === 'union') {
+      // A named union whose members all have one shape (`Contact` of two object types) has it too.
+      const guards = new Set(t.members.map((m) => this.guardOf(m, seen)));
+      return guards.size === 1 ? [...guards][0] : undefined;
+    }
     if (t.kind !== 'ref' || seen.has(t.name)) return undefined;
     const target = this.service.types.get(t.name);
     return target === undefined ? undefined : this.guardOf(target.type, new Set([...seen, t.name]));
@@ -459,5 +597,5 @@ function pass(atoms: readonly Atom[], x: string): string {
 
 function functionSource(f: Emitted): string {
   const doc = f.doc === undefined ? '' : `/** ${commentText(f.doc)} */\n`;
-  return `${doc}function ${f.name}(v: unknown): Issue | undefined {\n${f.lines.map((l) => `  ${l}`).join('\n')}\n}`;
+  return `${doc}function ${f.name}(${f.signature ?? 'v: unknown): Issue | undefined'} {\n${f.lines.map((l) => `  ${l}`).join('\n')}\n}`;
 }

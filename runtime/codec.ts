@@ -4,4 +4,4 @@
  * parent's runtime (about 15 ms of module loading, measured), which it never uses.
  */
 export { defineService, type MethodDescriptor, type ServiceDescriptor } from './service.js';
-export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';
+export { at, closest, issue, isRecord, tagIssue, describeValue, formatPath, type Issue, type Check } from './validation.js';

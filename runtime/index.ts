@@ -18,7 +18,7 @@ export type { CircuitBreakerOptions } from './circuit-breaker.js';
 export { defaultLogger, silentLogger } from './logger.js';
 export { defineService, siblingModule, checkArguments, checkResult, checkItem, type MethodDescriptor, type ServiceDescriptor, type Remote, type RemoteResult, type Caller } from './service.js';
 export { Lease, type LeaseOptions, type LeaseEndReason } from './lease.js';
-export { at, issue, isRecord, describeValue, formatPath, type Issue, type Check } from './validation.js';
+export { at, closest, issue, isRecord, tagIssue, describeValue, formatPath, type Issue, type Check } from './validation.js';
 export type { WorkerState, ExitReason } from './worker-process.js';
 export type { WorkerHealthData, RemoteErrorData } from './protocol/messages.js';
 export { PROTOCOL_VERSION } from './protocol/messages.js';

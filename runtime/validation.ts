@@ -24,10 +24,37 @@ export function issue(expected: string, value: unknown, received?: string): Issu
   return received === undefined ? { path: [], expected, value } : { path: [], expected, value, received };
 }
 
+/**
+ * An issue at a discriminated union's tag that holds none of the allowed values: what was found
+ * is the value itself when it is a short primitive (`"triangle"`, `4`), which says more than its type.
+ */
+export function tagIssue(expected: string, value: unknown): Issue {
+  const type = typeof value;
+  const shown = type === 'string' ? ((value as string).length <= 40 ? JSON.stringify(value) : undefined)
+    : type === 'number' || type === 'boolean' ? String(value)
+    : type === 'bigint' ? `${String(value)}n`
+    : undefined;
+  return issue(expected, value, shown);
+}
+
 /** Prepends `key` to the issue's path: call it on the way back up from a nested check. */
 export function at(found: Issue, key: string | number): Issue {
   found.path.unshift(key);
   return found;
+}
+
+/**
+ * For a union none of whose members fits: the issue of the member closest to the value, the one
+ * with the fewest `misses` (properties that do not fit, keys it does not declare); on a tie, the
+ * one whose issue lies deepest (it got furthest), then the first. Called only on failure.
+ */
+export function closest(issues: readonly Issue[], misses: readonly number[]): Issue {
+  let best = 0;
+  for (let i = 1; i < issues.length; i++) {
+    const d = misses[i]! - misses[best]!;
+    if (d < 0 || (d === 0 && issues[i]!.path.length > issues[best]!.path.length)) best = i;
+  }
+  return issues[best]!;
 }
 
 /**

@@ -9,7 +9,7 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const fixturesDir = join(root, 'test/fixtures');
 
 /** The golden cases: `test/fixtures/<case>/input/<one .ts file>` and `expected/`. */
-export const goldenCases = ['calculator', 'shapes', 'two-interfaces', 'streams'].map((name) => {
+export const goldenCases = ['calculator', 'shapes', 'two-interfaces', 'streams', 'unions'].map((name) => {
   const dir = join(fixturesDir, name);
   const inputFile = readdirSync(join(dir, 'input')).find((f) => f.endsWith('.ts'))!;
   return { name, input: join(dir, 'input', inputFile), expected: join(dir, 'expected') };

@@ -201,7 +201,16 @@ describe('what does not fit is refused in the caller, naming the method, the arg
       .toBe('[process-sandbox] records: argument "r.a": expected number, got string');
     expect(await refusal(client.anything({ run() {} })))
       .toBe('[process-sandbox] anything: argument "x.run": expected plain data, got function');
+  });
+
+  it('a discriminated union: the path inside the member its tag picks, or the tags allowed', async () => {
     expect(await refusal(client.shape(any({ kind: 'triangle', sides: 3 }))))
-      .toBe('[process-sandbox] shape: argument "s": expected Shape, got object');
+      .toBe('[process-sandbox] shape: argument "s.kind": expected "circle" | "rect", got "triangle"');
+    expect(await refusal(client.shape(any({ kind: 'circle', radius: '1' }))))
+      .toBe('[process-sandbox] shape: argument "s.radius": expected number, got string');
+    expect(await refusal(client.shape(any({ kind: 'rect', width: 2, height: 3, depth: 4 }))))
+      .toBe('[process-sandbox] shape: argument "s": expected { kind: "rect"; width: number; height: number }, got unexpected property "depth"');
+    // And what fits still crosses, both ways, after all three refusals.
+    same(await client.shape({ kind: 'rect', width: 2, height: 3 }), { kind: 'rect', width: 2, height: 3 });
   });
 });

@@ -39,7 +39,7 @@ describe('streamed results in the generator', () => {
     const result = await generateService('  rows(): AsyncIterable<{ id: number } | null>;');
     expect(result.diagnostics).toEqual([]);
     const codec = fileOf(result, 'IService.codec.ts');
-    expect(codec).toContain('/** rows: item (IService.ts:2) */\nfunction $item_rows(v: unknown): Issue | undefined {');
+    expect(codec).toContain('/** rows item: { id: number } | null (IService.ts:2) */\nfunction $item_rows(v: unknown): Issue | undefined {');
     expect(codec).toContain('result: $item_rows, stream: true');
   });
 

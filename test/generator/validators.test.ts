@@ -84,14 +84,19 @@ describe('generated validators', () => {
     // Group = Shape[] | Shape: the value's shape picks the member, whose path is reported.
     expect(argumentError(draw, 'measure', [shape(), 'px'])).toBeUndefined();
     expect(argumentError(draw, 'measure', [[shape(), shape({ points: 'none' })], undefined]))
-      .toBe('[process-sandbox] measure: argument "group[1].points": expected object[], got string');
+      .toBe('[process-sandbox] measure: argument "group[1].points": expected { x: number; y: number }[], got string');
     expect(argumentError(draw, 'measure', [7, 'px'])).toBe('[process-sandbox] measure: argument "group": expected Group, got number');
     expect(argumentError(draw, 'measure', [shape(), 'cm'])).toBe('[process-sandbox] measure: argument "unit": expected "px" | "mm" | undefined, got string');
 
-    // Shape | Style: both are records, so each is tried.
+    // Shape | Style: both are records and no property tells them apart, so each is tried; the
+    // closest one's issue is reported.
     expect(argumentError(draw, 'pick', [{ stroke: 'red' }])).toBeUndefined();
     expect(argumentError(draw, 'pick', [shape()])).toBeUndefined();
-    expect(argumentError(draw, 'pick', [{ stroke: 1 }])).toBe('[process-sandbox] pick: argument "a": expected Shape | Style | null, got object');
+    expect(argumentError(draw, 'pick', [{ stroke: 1 }])).toBe('[process-sandbox] pick: argument "a.stroke": expected string | null, got number');
+    expect(argumentError(draw, 'pick', [shape({ kind: 'oval' })])).toBe('[process-sandbox] pick: argument "a.kind": expected Kind, got string');
+    expect(argumentError(draw, 'pick', [7])).toBe('[process-sandbox] pick: argument "a": expected Shape | Style | null, got number');
+    expect(argumentError(draw, 'draw', [[shape({ meta: { id: 'm', extra: 1 } })]]))
+      .toBe('[process-sandbox] draw: argument "shapes[0].meta": expected { id: string; parent?: { id: string } | null }, got unexpected property "extra"');
 
     expect(argumentError(draw, 'mode', [-1])).toBeUndefined();
     expect(argumentError(draw, 'mode', [2])).toBe('[process-sandbox] mode: argument "value": expected -1 | 0 | 1, got number');
