@@ -86,7 +86,7 @@ function rows(r) {
         `${ratio(s.ratio)} (target ≤ 1.3×: ${s.ratio <= 1.3 ? 'met' : 'missed'})`]);
     }
     const l = k.latency;
-    out.push(['', `  add(), sequential, confined, unpinned (${l.calls} calls a side)`, `p50 ${us(l.confined.p50Us)}, p99 ${us(l.confined.p99Us)}`,
+    out.push(['', `  add(), sequential, confined, ${k.latencyPinnedWith ? 'pinned' : 'unpinned'} (${l.calls} calls a side)`, `p50 ${us(l.confined.p50Us)}, p99 ${us(l.confined.p99Us)}`,
       `unconfined: p50 ${us(l.unconfined.p50Us)}, p99 ${us(l.unconfined.p99Us)}`, `p50 ${ratio(l.p50Ratio, 3)} (target ≤ 1.02×: ${l.p50Ratio <= 1.02 ? 'met' : 'missed'}); p99 ${ratio(l.p99Ratio)}`]);
   }
 

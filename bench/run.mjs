@@ -148,9 +148,14 @@ const sections = [
   // Unpinned, in a fresh process: 150,000 calls a side, several seconds, so that the recycles are paced (recycle-policy.ts) as a service's would be.
   ['recycling', 'recycling', 'recycling at the defaults (row 2′)', () => runJsonChild(here('./recycling.mjs'), ['--warmup', options.warmup], null, 'recycling.mjs', { timeoutMs: 300_000 })],
   // Linux only (elsewhere confine fails closed): start and small call, confine: {} against none.
-  ['confined', 'confined', 'confinement (row 8)', () => (platform() === 'linux'
-    ? runJsonChild(here('./confined.mjs'), rounds === undefined ? [] : ['--rounds', String(rounds)], null, 'confined.mjs', { timeoutMs: 300_000 })
-    : undefined)],
+  // Its starts unpinned (as row 5′), its small calls pinned (as rows 1–2).
+  ['confined', 'confined', 'confinement (row 8)', async () => {
+    if (platform() !== 'linux') return undefined;
+    const start = await runJsonChild(here('./confined.mjs'), ['--part', 'start', ...(rounds === undefined ? [] : ['--rounds', String(rounds)])], null, 'confined.mjs', { timeoutMs: 300_000 });
+    const cpu = pinnableCpu();
+    const latency = await runJsonChild(here('./confined.mjs'), ['--part', 'latency'], cpu, 'confined.mjs', { timeoutMs: 300_000 });
+    return { ...start, ...latency, latencyPinnedWith: cpu === null ? null : `taskset -c ${cpu}` };
+  }],
 ];
 for (const [key, selector, title, measure] of sections) {
   if (!selected(selector)) continue;
