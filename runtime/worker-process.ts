@@ -13,18 +13,16 @@ import type { PoolIsolation } from './platform/platform.js';
 import { SpawnerError, type WorkerChild } from './platform/worker-child.js';
 import { Channel } from './protocol/channel.js';
 import { encodeFrame } from './protocol/frames.js';
-import { isRemoteErrorData, Kind, PROTOCOL_VERSION, type CallMessage, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
+import { isRemoteErrorData, Kind, type CallMessage, type CancelMessage, type RemoteErrorData, type StreamCreditMessage, type WorkerHealthData } from './protocol/messages.js';
 import type { ResourceSample } from './platform/resources.js';
 import { jitteredLimits, type LimitCrossed, type RecycleReason, type WorkerLimits } from './recycle-policy.js';
 import { nextCallId, type PendingCall } from './call.js';
 import type { StreamWorker } from './stream.js';
 import { checkResult, type ServiceDescriptor } from './service.js';
 import type { PoolConfinement } from './confine/index.js';
-import { isConfinement } from './confine/report.js';
-import { shortfall } from './confine/shortfall.js';
-import { lackingFromOutside } from './confine/seen-from-outside.js';
+import { confinementLacks, helloMismatch, readyInspector } from './worker-greeting.js';
 import type { WarmUp } from './warm-up.js';
-import { inspectArg, inspectorPort, isInspectorNotice } from './inspect.js';
+import { inspectArg, isInspectorNotice } from './inspect.js';
 import { CallDeadline } from './call-deadline.js';
 
 /**
@@ -431,32 +429,20 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     this.#unproven.clear();
 
     const [, , , version, hash, name, confinement] = hello;
-    if (version !== PROTOCOL_VERSION) {
-      this.#refuseWorker(`${this.label} speaks protocol version ${String(version)}, this pool speaks ${PROTOCOL_VERSION}: the worker and the client come from different versions of process-sandbox; install one version for both`);
-      return;
-    }
-    if (hash !== this.#service.interfaceHash || name !== this.#service.name) {
-      this.#refuseWorker(`${this.label} was generated from ${String(name)} with interface hash ${String(hash)}, but the client was generated from ${this.#service.name} (${this.#service.source}) with interface hash ${this.#service.interfaceHash}: they come from different versions of the interface. Run sandbox-gen again and rebuild, so the client and the worker entry match`);
+    const mismatch = helloMismatch(this.label, version, hash, name, this.#service);
+    if (mismatch !== undefined) {
+      this.#refuseWorker(mismatch);
       return;
     }
     // The go-ahead to load user code waits until the platform has the process in hand, and, for a
     // confined worker, until its report and what /proc shows of it are checked.
-    this.#adopted.then(() => this.#checkConfinement(confinement)).then(
+    this.#adopted.then(() => confinementLacks(confinement, this.#confinement, this.pid)).then(
       (lacks) => {
         if (lacks.length === 0) channel.send([Kind.Welcome, this.#config.workerModule, this.#config.workerExport, this.#config.healthIntervalMs, this.#config.methodCallTimeoutMs]);
         else this.#refuseWorker(`${this.label} is less confined than its pool requires (${lacks.join('; ')}): it was refused before loading any user code. Its stderr may say why`);
       },
       () => { /* reported by #spawn */ },
     );
-  }
-
-  /** What the worker lacks against its pool's confinement: by its own report, then as seen from outside. */
-  async #checkConfinement(report: unknown): Promise<string[]> {
-    const pool = this.#confinement;
-    if (pool?.plan === undefined) return [];
-    const lacks = isConfinement(report) ? shortfall(pool.expected, report) : ['it sent no report of what it enforces'];
-    if (lacks.length > 0 || this.pid === undefined) return lacks;
-    return lackingFromOutside(this.pid, pool.expected);
   }
 
   #refuseWorker(message: string): void {
@@ -516,28 +502,23 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     }
   }
 
-  /**
-   * The ready message's inspector URL: absent, or under `inspect` a ws: URL with a port (a fixed
-   * port must be the pool's). False after a violation.
-   */
+  /** The ready message's inspector URL (worker-greeting.ts). False after a violation. */
   #takeInspectorUrl(url: unknown): boolean {
-    const inspect = this.#config.inspect;
-    if (url === undefined) {
-      if (inspect !== undefined) this.#config.logger.warn(`${this.label} started without its inspector (inspect): its stderr says why, usually that ${inspect.host}:${inspect.port} is in use`, { workerId: this.workerId, pid: this.pid });
-      return true;
+    const inspector = readyInspector(url, this.#config.inspect);
+    switch (inspector.kind) {
+      case 'none':
+        return true;
+      case 'missing':
+        this.#config.logger.warn(`${this.label} started without its inspector (inspect): its stderr says why, usually that ${inspector.inspect.host}:${inspector.inspect.port} is in use`, { workerId: this.workerId, pid: this.pid });
+        return true;
+      case 'violation':
+        this.#onViolation(inspector.reason);
+        return false;
+      case 'url':
+        this.#inspectorUrl = inspector.url;
+        this.#deadline.askDebuggerFirst(inspector.port);
+        return true;
     }
-    if (inspect === undefined) {
-      this.#onViolation('a ready message with an inspector URL, though the pool has no inspect option');
-      return false;
-    }
-    const port = typeof url === 'string' ? inspectorPort(url) : undefined;
-    if (port === undefined || (inspect.port !== 0 && port !== inspect.port)) {
-      this.#onViolation(`a ready message whose inspector URL is not a ws: URL on ${inspect.port === 0 ? 'a port' : `port ${inspect.port}`}`);
-      return false;
-    }
-    this.#inspectorUrl = url as string;
-    this.#deadline.askDebuggerFirst(port);
-    return true;
   }
 
   #becomeReady(): void {

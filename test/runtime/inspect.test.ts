@@ -251,6 +251,7 @@ describe('inspect: the ready message', () => {
     ['an inspector URL that is no string', [2, 42], { inspect: true }, /a ready message whose inspector URL is not a ws: URL on a port/],
     ['an inspector URL that is not ws:', [2, 'http://127.0.0.1:9229/x'], { inspect: true }, /a ready message whose inspector URL is not a ws: URL/],
     ['an inspector URL when the pool has no inspect', [2, 'ws://127.0.0.1:9229/x'], {}, /a ready message with an inspector URL, though the pool has no inspect option/],
+    ['an inspector URL on another port than the pool\'s fixed one', [2, 'ws://127.0.0.1:9230/x'], { inspect: { port: 9229 }, overlappedRecycle: false }, /a ready message whose inspector URL is not a ws: URL on port 9229/],
   ])('%s is a protocol violation: the worker fails to start', async (_what, ready, config, message) => {
     const error = await ITestServiceClient.create(hostileConfig(ready, config)).then((c) => track(c), (e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerStartError);
