@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configTargets } from '../../generator/config.js';
 import { root, tempFiles } from './fixtures.js';
+import { watchProcess } from './watch-process.js';
 
 const cli = join(root, 'generator/dist/cli.js');
 
@@ -57,36 +58,25 @@ describe('--watch', () => {
       'IGreeter.ts': "import type { Name } from './types.js';\nexport interface IGreeter {\n  greet(name: Name): string;\n}\n",
       'types.ts': 'export type Name = string;\n',
     });
-    const child = spawn(process.execPath, [cli, 'IGreeter.ts', '-o', 'gen', '--watch'], { cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const until = async (check: () => boolean, what: string): Promise<void> => {
-      const end = Date.now() + 15_000;
-      while (!check()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
+    const watch = watchProcess(dir, ['IGreeter.ts', '-o', 'gen']);
+    const { until } = watch;
     const codec = (): string => readFileSync(join(dir, 'gen/IGreeter.codec.ts'), 'utf8');
     try {
-      await until(() => stdout.includes('watching'), 'the first run');
+      await until(() => watch.stdout().includes('watching'), 'the first run');
       expect(codec()).toContain("issue('string'");
 
       writeFileSync(join(dir, 'types.ts'), 'export type Name = number;\n'); // an imported file
       await until(() => existsSync(join(dir, 'gen/IGreeter.codec.ts')) && codec().includes("issue('number'"), 'a run after types.ts changed');
 
       writeFileSync(join(dir, 'IGreeter.ts'), 'export interface IGreeter {\n  greet(name: ): string;\n}\n'); // mid-edit
-      await until(() => stderr.includes('SG0014'), 'the syntax error');
-      expect(child.exitCode).toBeNull();
+      await until(() => watch.stderr().includes('SG0014'), 'the syntax error');
+      expect(watch.child.exitCode).toBeNull();
 
       writeFileSync(join(dir, 'IGreeter.ts'), 'export interface IGreeter {\n  greet(name: boolean): string;\n}\n');
       await until(() => codec().includes("issue('boolean'"), 'a run after the fix');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await watch.stop();
     }
-    expect(child.exitCode).toBe(0);
+    expect(watch.child.exitCode).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // worker.hbs, codec.hbs) and registers its other .hbs files as partials. An overridden client
 // must still compile under the strictest options and call a real worker; a template that asks
 // for a field the view model lacks fails with the template's file and the field.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { readServices } from '../../generator/read-interface.js';
 import { buildViews } from '../../generator/view-model.js';
 import { buildProject } from './e2e-project.js';
 import { fixturesDir, root, tempDir } from './fixtures.js';
+import { watchProcess } from './watch-process.js';
 
 const cli = join(root, 'generator/dist/cli.js');
 const CALCULATOR = join(fixturesDir, 'calculator/input/ICalculator.ts');
@@ -188,32 +189,21 @@ describe('templates', () => {
       mkdirSync(join(dir, 'tpl'));
       writeFileSync(join(dir, 'tpl/client.hbs'), CUSTOM_CLIENT);
       writeFileSync(join(dir, 'tpl/banner.hbs'), BANNER);
-      const child = spawn(process.execPath, [cli, 'ICalculator.ts', '-o', 'gen', '--templates', 'tpl', '--watch'], { cwd: dir });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      const until = async (check: () => boolean, what: string): Promise<void> => {
-        const end = Date.now() + 15_000;
-        while (!check()) {
-          if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      };
+      const watch = watchProcess(dir, ['ICalculator.ts', '-o', 'gen', '--templates', 'tpl']);
+      const { until } = watch;
       const client = (): string => readFileSync(join(dir, 'gen/ICalculator.client.ts'), 'utf8');
       try {
-        await until(() => stdout.includes('watching'), 'the first run');
+        await until(() => watch.stdout().includes('watching'), 'the first run');
         expect(client()).toContain('// Acme Corp. templates');
         writeFileSync(join(dir, 'tpl/banner.hbs'), '// {{company}}\n'); // a field the view model lacks
-        await until(() => stderr.includes('the view model has no field "company"'), 'the strict-mode error');
+        await until(() => watch.stderr().includes('the view model has no field "company"'), 'the strict-mode error');
         expect(client()).toContain('// Acme Corp. templates'); // the last good files stay
         writeFileSync(join(dir, 'tpl/banner.hbs'), '// Fixed for {{interfaceName}}.\n');
         await until(() => client().includes('// Fixed for ICalculator.'), 'a run after the fix');
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
+        await watch.stop();
       }
-      expect(child.exitCode).toBe(0);
+      expect(watch.child.exitCode).toBe(0);
       // Three runs of the generator, each waited for up to 15 s: a loaded machine (CI beside other
       // suites) took more than 30 s in all.
     }, 60_000);
