@@ -62,6 +62,9 @@ export async function watchTargets(
     if (closed) return;
     const current = (async () => {
       const read = await run(target);
+      // Closed while it ran (Ctrl-C during a regeneration): watching again would keep the
+      // process alive after close().
+      if (closed) return;
       // Keep watching the input even when it could not be read, so a restored file is seen.
       sources.set(target, new Set([target.input, ...read]));
       refreshFolders();

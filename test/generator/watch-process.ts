@@ -9,7 +9,7 @@ export interface WatchProcess {
   stderr(): string;
   /** Polls `check` until it holds, up to 15 s (a generator run on a loaded machine takes seconds); the error says `what` and the output so far. */
   until(check: () => boolean, what: string): Promise<void>;
-  /** SIGTERM, then the exit code once it has exited. */
+  /** SIGTERM (SIGKILL if it has not exited 5 s later, so a hang fails the test rather than time it out), then its exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -33,8 +33,11 @@ export function watchProcess(dir: string, args: readonly string[]): WatchProcess
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(kill);
       }
       return child.exitCode;
     },
