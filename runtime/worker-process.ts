@@ -324,6 +324,7 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     const heap = this.#config.maxHeapMB === undefined ? [] : [`--max-old-space-size=${this.#config.maxHeapMB}`];
     // After execArgv, so that the pool's inspector address wins over one given there.
     const inspect = this.#config.inspect === undefined ? [] : [inspectArg(this.#config.inspect)];
+    const firstImage = this.#confinement?.firstImage === undefined ? [] : [this.#confinement.firstImage];
     const limits = {
       dataBytes: this.#config.hardMemoryLimitMB === undefined ? undefined : this.#config.hardMemoryLimitMB * 1024 * 1024,
       coreDumps: this.#config.allowCoreDumps,
@@ -332,7 +333,8 @@ export class WorkerProcess implements WorkerRef, StreamWorker {
     try {
       child = this.#isolation.spawn({
         executable: this.#config.workerExecutable,
-        args: [...heap, ...this.#config.execArgv, ...inspect, this.#config.workerEntry],
+        // A confined worker on Linux starts as its first image, which executes this command line.
+        args: [...firstImage, ...heap, ...this.#config.execArgv, ...inspect, this.#config.workerEntry],
         env: this.#confinement?.env ?? this.#config.env,
         cwd: this.#config.cwd,
         // The spawning process adds its own pid as parentPid.

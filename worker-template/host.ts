@@ -29,8 +29,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   // Only a confined worker loads the confinement code (about 5 ms of a start on Node 20, with the
   // built-in modules it needs); the bundle keeps it in a chunk of its own (bundle.mjs).
   const confine = boot.confine === undefined ? undefined : await import('./confine/index.js');
-  // A confined worker restricts itself and executes again before it connects (confine/index.ts).
-  if (confine?.mustRestrictFirst(boot.confine) === true) await confine.restrictThenReexec(boot);
+  // On Linux its first image restricted it and executed this entry (confine/first-image.ts).
+  confine?.checkFirstImageRan(boot.confine!);
   let loaded: Implementation | undefined;
   /** What calls run on: the worker's instance, or the one made for the lease that holds it. */
   let impl: Record<string, unknown> | undefined;

@@ -5,6 +5,7 @@
  * plan (./worker-plan.ts) in its bootstrap, and its hello must report at least what is expected
  * (./shortfall.ts). The worker's side is worker-template/confine/.
  */
+import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config.js';
 import { ConfinementUnsupportedError } from '../errors.js';
 import { probeKernel } from './kernel.js';
@@ -25,7 +26,16 @@ export interface PoolConfinement {
   readonly expected: Confinement;
   /** The environment a confined worker starts with (its first image): see worker-plan.ts. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * On Linux, the script the pool starts in the worker entry's place, with the entry's command
+   * line as its arguments: the first image, which restricts itself and executes the entry
+   * (worker-template/confine/first-image.ts). Undefined where the worker has one image.
+   */
+  readonly firstImage: string | undefined;
 }
+
+/** dist/runtime/confine/ → dist/worker-template/confine/first-image.cjs (worker-template/bundle.mjs). */
+const FIRST_IMAGE = fileURLToPath(new URL('../../worker-template/confine/first-image.cjs', import.meta.url));
 
 export async function prepareConfinement(config: ResolvedConfig): Promise<PoolConfinement | undefined> {
   const confine = config.confine;
@@ -43,7 +53,17 @@ export async function prepareConfinement(config: ResolvedConfig): Promise<PoolCo
   const env = plan !== undefined && plan.windows === undefined && !config.envGiven ? defaultConfinedEnv(config.env) : { ...config.env };
   // Linux's first image never needs it; a Windows worker (one image) only with the network.
   if (plan !== undefined && (plan.windows === undefined || !confine.network)) delete env['NODE_EXTRA_CA_CERTS'];
-  return { plan, expected: expectedConfinement(confine, kernel), env };
+  const linux = plan !== undefined && plan.windows === undefined;
+  // NODE_OPTIONS in a pool's own env (--require, --import) is the application's code: it runs in
+  // the second image, confined, never in the first, which starts with no flags at all.
+  const nodeOptions = linux ? env['NODE_OPTIONS'] : undefined;
+  if (nodeOptions !== undefined) delete env['NODE_OPTIONS'];
+  return {
+    plan: nodeOptions === undefined ? plan : { ...plan!, secondImageEnv: { ...plan!.secondImageEnv, NODE_OPTIONS: nodeOptions } },
+    expected: expectedConfinement(confine, kernel),
+    env,
+    firstImage: linux ? FIRST_IMAGE : undefined,
+  };
 }
 
 /** Windows: the parent's job limits (runtime/platform/win32/job.ts) and the worker's token. */

@@ -44,7 +44,8 @@ export interface WorkerConfinePlan {
   readonly childProcesses: boolean;
   /**
    * Variables the first image puts back into the environment before it executes the second: the
-   * pool starts it without them, as they only slow its start (NODE_EXTRA_CA_CERTS: 35-100 ms).
+   * pool starts it without them, as they only slow its start (NODE_EXTRA_CA_CERTS: 35-100 ms) or
+   * would run the application's code in it, before confinement (NODE_OPTIONS' preloads).
    */
   readonly secondImageEnv: Readonly<Record<string, string>>;
   /**

@@ -35,6 +35,28 @@ describe.runIf(confinable)('confine: files', () => {
     expect(await c.pid()).toBe(pid);
   });
 
+  it('preloads, from execArgv or from NODE_OPTIONS in the pool\'s env, run confined: never before the confinement', async () => {
+    // Each start of the preload tries the secret and logs what it got, from whichever image runs it.
+    const preload = join(at.inside, 'preload.cjs');
+    const log = join(at.writable, 'preload.log');
+    writeFileSync(preload, `let got;
+try { require('node:fs').readFileSync(${JSON.stringify(at.secret)}); got = 'read'; } catch (e) { got = e.code; }
+require('node:fs').appendFileSync(${JSON.stringify(log)}, process.env.PRELOAD_TAG + ' ' + got + '\\n');
+`);
+    for (const [tag, config] of [
+      ['execArgv', { execArgv: ['--require', preload], env: { PATH: process.env['PATH'], PRELOAD_TAG: 'execArgv' } }],
+      ['NODE_OPTIONS', { env: { PATH: process.env['PATH'], PRELOAD_TAG: 'NODE_OPTIONS', NODE_OPTIONS: `--require ${preload}` } }],
+    ] as const) {
+      const c = await confinedClient(at, config);
+      expect(await c.add(1, 2)).toBe(3);
+      await c.close();
+      // Once per worker, in its second image, and confined there.
+      const lines = readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith(`${tag} `));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((line) => line === `${tag} EACCES`)).toBe(true);
+    }
+  });
+
   it('writing, renaming, truncating and chmod outside write fails; inside write it works', async () => {
     chmodSync(at.secret, 0o600);
     const c = await confinedClient(at);

@@ -5,6 +5,7 @@
  * worker enforces. The channel still carries what it carried, and a worker that replaces a
  * crashed one is confined too. Without `confine`, nothing of this happens.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { track } from '../helpers.js';
 import { confinable, confinedClient, confinedWorker, kernel, layout, remoteCode, threadStatuses } from './confine-harness.js';
 
 const underconfined = fileURLToPath(new URL('../workers/underconfined.mjs', import.meta.url));
+const generatedServices = fileURLToPath(new URL('../.generated/js/.generated/services', import.meta.url));
 const leakFd = fileURLToPath(new URL('../workers/leak-fd.mjs', import.meta.url));
 
 describe.runIf(confinable)('confine: the handshake', () => {
@@ -111,12 +113,42 @@ describe.runIf(confinable)('confine: the handshake', () => {
   it('a worker that reports less than the pool asks, or claims what /proc does not show, is refused before it loads user code', async () => {
     for (const [mode, why] of [['none', /it sent no report of what it enforces/], ['lie', /\/proc shows a thread without (no_new_privs|the seccomp filter)/]] as const) {
       const error = await IConfinedClient.create({
-        workerModule: confinedWorker, workerEntry: underconfined, logger: false, confine: {},
+        // It starts confined on the file system (the pool starts it through the first image), so
+        // it may read the generated service it imports.
+        workerModule: confinedWorker, workerEntry: underconfined, logger: false, confine: { read: [generatedServices] },
         env: { ...process.env, UNDERCONFINED_REPORT: mode }, maxConcurrentStarts: 1,
       }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'WorkerStartError' });
       expect((error as Error).message).toMatch(/is less confined than its pool requires/);
       expect((error as Error).message).toMatch(why);
+    }
+  });
+});
+
+describe.runIf(confinable)('confine: the first image', () => {
+  const entry = fileURLToPath(new URL('../.generated/js/.generated/services/IConfined.worker.js', import.meta.url));
+  const firstImage = fileURLToPath(new URL('../../dist/worker-template/confine/first-image.cjs', import.meta.url));
+  const plan = { landlockAbi: kernel.kernelLandlockAbi, seccomp: true, rules: [], network: false, childProcesses: false, secondImageEnv: {} };
+  const bootstrap = (confine?: object): string => `${JSON.stringify({ pipe: '/nonexistent', secret: '00', parentPid: process.pid, maxFrameBytes: 1024, limits: {}, confine })}\n`;
+  const run = (args: string[], input: string): Promise<{ code: number | null; stderr: string }> => new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (code) => resolve({ code, stderr }));
+    child.stdin.end(input);
+  });
+
+  it('a worker entry told to confine itself, but not started through the first image, refuses to go on', async () => {
+    const { code, stderr } = await run(['--conditions=process-sandbox-worker', entry], bootstrap(plan));
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/is to be confined but did not start through its first image/);
+  });
+
+  it('the first image refuses a bootstrap that asks for no Linux confinement', async () => {
+    for (const confine of [undefined, { ...plan, restricted: true }]) {
+      const { code, stderr } = await run([firstImage, entry], bootstrap(confine));
+      expect(code).toBe(70);
+      expect(stderr).toMatch(/asks for no Linux confinement/);
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The worker's first image, once restricted, executes Node.js again with the same command line
- * and environment, so that every thread of the image that serves is born inside the Landlock
- * domain: landlock_restrict_self confines only the calling thread, and by then V8's platform
+ * The worker's first image (first-image.ts), once restricted, executes Node.js again with the
+ * worker entry's command line and the same environment, so that every thread of the image that
+ * serves is born inside the Landlock domain: landlock_restrict_self confines only the calling thread, and by then V8's platform
  * threads (and libuv's thread pool, if anything touched it) exist already. Landlock's own fix,
  * LANDLOCK_RESTRICT_SELF_TSYNC, needs ABI 8 (Linux 7.0).
  *
@@ -26,10 +26,11 @@ const SYS_CLOSE_RANGE = 436;
 const CLOSE_RANGE_CLOEXEC = 1 << 2;
 const PIPE_DEFAULT_BYTES = 65536;
 
-export function reexec(c: Libc, bootstrapLine: string): never {
+/** Executes Node.js (this process's executable) with `args`: its flags, the worker entry, the entry's arguments. */
+export function reexec(c: Libc, bootstrapLine: string, args: readonly string[]): never {
   putOnStdin(c, Buffer.from(bootstrapLine, 'utf8'));
   closeInheritedOnExec(c);
-  const argv = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
+  const argv = [process.argv0, ...args];
   const env = Object.entries(process.env).map(([name, value]) => `${name}=${value ?? ''}`);
   c.execve(process.execPath, [...argv, null], [...env, null]);
   throw new Error(`confine: execve(${JSON.stringify(process.execPath)}) failed: ${c.errno().text}`);

@@ -1,7 +1,8 @@
 /**
  * The confined worker checks itself before it says hello, and reports what it found, not what it
  * meant to do: every thread's /proc status must say NoNewPrivs 1 and, with the filter, Seccomp 2
- * (the mode of a filter); with Landlock, a canary must fail with EACCES, opened from this thread
+ * (the mode of a filter) with one filter more than before it installed its own (the first image
+ * left one: runtime/confine/proc-status.ts); with Landlock, a canary must fail with EACCES, opened from this thread
  * and again from libuv's thread pool (which also proves that the pool, used here before any user
  * code loads, was born inside the domain). The canary is the root directory: listing it needs a
  * rule on "/" itself, which the worker never has (the pool refuses `read: ["/"]`).
@@ -9,15 +10,18 @@
 import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { WorkerConfinePlan } from '../../runtime/confine/plan.js';
+import { seccompFilters } from '../../runtime/confine/proc-status.js';
 import type { Confinement } from '../../runtime/confine/report.js';
 
 const CANARY = '/';
 
-export async function checkSelf(plan: WorkerConfinePlan): Promise<Confinement> {
+/** `inherited`: the filters this process had before it installed its own, where the kernel counts them. */
+export async function checkSelf(plan: WorkerConfinePlan, inherited: number | undefined): Promise<Confinement> {
   const statuses = readdirSync('/proc/self/task').map((tid) => readFileSync(`/proc/self/task/${tid}/status`, 'utf8'));
   const all = (pattern: RegExp): boolean => statuses.length > 0 && statuses.every((s) => pattern.test(s));
   const noNewPrivs = all(/^NoNewPrivs:\s+1$/m);
-  const seccomp = all(/^Seccomp:\s+2$/m);
+  // Mode 2 alone is the first image's io_uring filter: each thread must count one more.
+  const seccomp = all(/^Seccomp:\s+2$/m) && statuses.every((s) => inherited === undefined || (seccompFilters(s) ?? Infinity) > inherited);
   if (!noNewPrivs) throw new Error('confine: a thread of this worker lacks no_new_privs (NoNewPrivs is not 1 in /proc/self/task/*/status)');
   if (plan.seccomp && !seccomp) throw new Error('confine: a thread of this worker runs without the seccomp filter (Seccomp is not 2 in /proc/self/task/*/status)');
   let landlocked = false;
