@@ -16,7 +16,7 @@
 // The confinement code is a second bundle, dist/worker-template/confine/index.js, which host.ts
 // imports only when the bootstrap asks for confinement: compiling it and the built-in modules it
 // needs (child_process, crypto, fs/promises, os) cost every worker about 5 ms on Node 20. It has
-// its own copy of native.ts, which finds the same koffi instance (Node caches it by path).
+// its own copy of runtime/koffi-loader.ts, which finds the same koffi instance (Node caches it by path).
 // A third, dist/worker-template/confine/first-image.cjs, is what the pool starts for a confined
 // worker on Linux before the worker entry (confine/first-image.ts).
 import { build } from 'esbuild';
@@ -59,7 +59,7 @@ await build({
 await build({ ...common, entryPoints: [confine], outfile: confine });
 // A confined worker's first image (confine/first-image.ts), the script the pool starts in its
 // place on Linux: CommonJS, one file, since all it does is restrict itself and execute the worker
-// entry (an ES module entry would cost it about 3 ms more). native.ts's import.meta.url becomes
+// entry (an ES module entry would cost it about 3 ms more). koffi-loader.ts's import.meta.url becomes
 // the file's own URL.
 await build({
   ...common,

@@ -19,7 +19,7 @@
  * fails, harmlessly); the application's first worker, forked by the shell that became the
  * spawner (runtime/platform/spawner-client.ts), is not until here.
  */
-import { loadKoffi } from './native.js';
+import { loadKoffi } from '../runtime/koffi-loader.js';
 
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;

@@ -6,7 +6,7 @@
  * start. Windows enforces memory through the pool's Job Object instead (runtime/platform).
  */
 import { readFileSync } from 'node:fs';
-import { loadKoffi } from './native.js';
+import { loadKoffi } from '../runtime/koffi-loader.js';
 
 export interface WorkerLimits {
   /** RLIMIT_DATA in bytes, or undefined for none. */

@@ -1,6 +1,6 @@
 /**
  * What this machine can enforce, probed once per process when the first pool with `confine`
- * starts (koffi is loaded for it then, and only then): the Landlock ABI
+ * starts (koffi's native module is loaded for it then, and only then: ../koffi-loader.ts): the Landlock ABI
  * (landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION); 0 where the kernel lacks
  * Landlock or boots without it) checked by creating the ruleset a worker would (a kernel that
  * refuses it is taken at the highest ABI whose ruleset it accepts: ./landlock-ruleset.ts), whether seccomp filters can answer with an errno
@@ -12,6 +12,7 @@
  * null), so the tests can show that workers which find Wine's limits unenforced are refused.
  */
 import { arch, platform } from 'node:process';
+import { loadKoffi } from '../koffi-loader.js';
 import { SYS_LANDLOCK_CREATE_RULESET, usableLandlockAbi } from './landlock-ruleset.js';
 
 export interface KernelSupport {
@@ -61,7 +62,7 @@ async function probe(): Promise<KernelSupport> {
     return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, reportedLandlockAbi: 0, seccomp: false, archKnown, wine: wineVersion() };
   }
   if (platform !== 'linux') return { platform, arch, landlockAbi: 0, kernelLandlockAbi: 0, reportedLandlockAbi: 0, seccomp: false, archKnown, wine: null };
-  const { default: koffi } = await import('koffi');
+  const koffi = await loadKoffi();
   const libc = koffi.load('libc.so.6');
   const syscall = libc.func('long syscall(long nr, ...)');
   const close = libc.func('int close(int fd)');

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const native = fileURLToPath(new URL('../../dist/worker-template/native.js', import.meta.url));
+const native = fileURLToPath(new URL('../../dist/runtime/koffi-loader.js', import.meta.url));
 
 /**
- * The worker loads koffi's native module by path (worker-template/native.ts), not through
+ * The worker loads koffi's native module by path (runtime/koffi-loader.ts), not through
  * koffi's entry, which costs every worker start 10–25 ms more. In a fresh process, as a worker.
  */
 describe.runIf(process.platform === 'linux')('koffi in the worker', () => {

@@ -2,7 +2,7 @@
  * The libc calls confinement makes, through koffi, bound once. Loaded only by a worker whose pool
  * sets `confine`: an unconfined worker never imports this file's koffi work.
  */
-import { loadKoffi, type Koffi } from '../native.js';
+import { loadKoffi, type Koffi } from '../../runtime/koffi-loader.js';
 
 export interface Libc {
   readonly koffi: Koffi;

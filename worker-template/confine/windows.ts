@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { WindowsConfinePlan, WorkerConfinePlan } from '../../runtime/confine/plan.js';
 import type { Confinement, Enforcement } from '../../runtime/confine/report.js';
-import { loadKoffi } from '../native.js';
+import { loadKoffi } from '../../runtime/koffi-loader.js';
 
 const TOKEN_QUERY = 0x0008;
 const TOKEN_ADJUST_DEFAULT = 0x0080;

@@ -1,10 +1,12 @@
 /**
- * koffi, for the worker's own few libc calls (harden.ts, limits.ts), loaded the short way: its
- * native module required by path, without koffi's JavaScript entry. That entry (an ES module
+ * koffi, for the library's own few libc calls (the worker's: worker-template/harden.ts, limits.ts,
+ * confine/; the application's: the kernel probe of runtime/confine/kernel.ts), loaded the short
+ * way: its native module required by path, without koffi's JavaScript entry. That entry (an ES module
  * graph that finds the platform's package, reads the ELF header of the Node binary to tell glibc
  * from musl, and wraps a few functions with deprecation warnings) costs a worker 10–25 ms of its
  * start on Node 20 on this kind of machine; the native module alone 3–4 ms. Every worker
- * pays it before it can answer, so it is worth knowing koffi's layout.
+ * pays it before it can answer, and a confined pool's first create() before it spawns, so it is
+ * worth knowing koffi's layout.
  *
  * Node caches a native module under its real path, so an implementation that imports koffi later
  * gets this same instance through koffi's own loader (which then adds its wrappers to it), not a
