@@ -18,8 +18,11 @@
  * reaches what it starts and nothing else. A worker spawned detached is one already (setsid then
  * fails, harmlessly); the application's first worker, forked by the shell that became the
  * spawner (runtime/platform/spawner-client.ts), is not until here.
+ *
+ * Last, it leaves the SCHED_BATCH policy it booted under (./scheduling.ts).
  */
 import { loadKoffi } from '../runtime/koffi-loader.js';
+import { scheduleAsTheApplication } from './scheduling.js';
 
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -39,6 +42,9 @@ export async function tieToParent(parentPid: number): Promise<void> {
     process.stderr.write('[process-sandbox] prctl(PR_SET_CHILD_SUBREAPER) failed; what this worker detaches is killed only when another worker exits or the application does\n');
   }
   setsid();
+  if (!scheduleAsTheApplication(koffi)) {
+    process.stderr.write('[process-sandbox] sched_setscheduler(SCHED_OTHER) failed; this worker runs under SCHED_BATCH, and its calls wait for a busy CPU\'s time slice\n');
+  }
   if (getppid() !== parentPid) {
     // The parent is already gone (we were re-parented): nobody will ever send us work.
     process.exit(1);

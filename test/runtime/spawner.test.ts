@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WorkerCrashedError, WorkerStartError } from 'process-sandbox';
 import { isAlive, lineage, spawnerOf, testClient, waitFor, workerPids } from '../helpers.js';
@@ -19,6 +19,24 @@ describe.runIf(process.platform === 'linux')('the spawner (Linux)', () => {
     const environ = readFileSync(`/proc/${spawner}/environ`, 'utf8').split('\0').map((v) => v.split('=')[0]);
     expect(environ).not.toContain('NODE_OPTIONS');
     expect(environ).not.toContain('NODE_EXTRA_CA_CERTS');
+  });
+
+  it('runs under SCHED_BATCH, so that a spawn request does not preempt the application; its workers serve under SCHED_OTHER, every thread', async () => {
+    // Field 41 of /proc/<pid>/task/<tid>/stat: the thread's scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH).
+    const policies = (pid: number): number[] => readdirSync(`/proc/${pid}/task`)
+      .map((tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38]));
+    const c = await testClient({ minPoolSize: 1, maxPoolSize: 1 });
+    const first = await c.pid();
+    const spawner = spawnerOf(first);
+    // Its main thread, which forks the workers.
+    expect(policies(spawner)[0]).toBe(3);
+    // The first worker may have been forked by the shell that became the spawner; its replacement
+    // was forked by the spawner, under SCHED_BATCH, and left it before it loaded user code.
+    await expect(c.exit(1)).rejects.toMatchObject({ name: 'WorkerCrashedError' });
+    const replacement = await c.pid();
+    expect(replacement).not.toBe(first);
+    expect(spawnerOf(replacement)).toBe(spawner);
+    expect(policies(replacement).every((policy) => policy === 0)).toBe(true);
   });
 
   it('is shared by the application\'s pools and stops when the last one closes, leaving no worker or descendant', async () => {
