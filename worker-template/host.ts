@@ -11,6 +11,7 @@ import { tieToParent } from './harden.js';
 import { applyLimits } from './limits.js';
 import { beginCall, endCall, runObserved } from './call-context.js';
 import { loadImplementation, type Implementation } from './load.js';
+import { runStopHooks } from './stop-hooks.js';
 import { StreamProducer } from './stream.js';
 
 /** One entry of the generated dispatch table: calls the method on the implementation. */
@@ -42,6 +43,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
   let stream: StreamProducer | undefined;
   /** The pool's methodCallTimeoutMs, for a call's deadline (callContext()). */
   let callTimeoutMs = Infinity;
+  /** Set once the worker is on its way out (stop()). */
+  let stopping = false;
 
   const channel: Channel = await Channel.connect(boot.pipe, boot.maxFrameBytes, {
     message: (message) => {
@@ -66,7 +69,8 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
           if (stream !== undefined && stream.id === message[1]) stream.stop();
           break;
         case Kind.Shutdown:
-          channel.end(() => process.exit(0));
+          // The stop hooks first (stop-hooks.ts), then the channel's end, then the exit.
+          void stop(() => channel.end(() => process.exit(0)));
           break;
         case Kind.Refused:
           process.stderr.write(`[process-sandbox] the parent refused this worker: ${String(message[1])}\n`);
@@ -82,8 +86,16 @@ async function run(service: ServiceDescriptor, handlers: readonly Handler<unknow
       process.exit(76);
     },
     // The parent is gone or done with us: nothing left to serve.
-    close: () => process.exit(0),
+    close: () => void stop(() => process.exit(0)),
   });
+
+  /** Runs the stop hooks once, whichever of the Shutdown and the channel's close comes first, then `exit`. */
+  async function stop(exit: () => void): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await runStopHooks();
+    exit();
+  }
 
   // Confined: the filter goes on once the channel's socket exists, and the worker reports what it
   // found when it checked itself; the parent refuses it if that is less than the pool asked for.

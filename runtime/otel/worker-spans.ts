@@ -2,7 +2,8 @@
  * A SERVER span per call, in the worker: a child of the caller's CLIENT span (the traceparent the
  * call frame carried, callContext()), made current while the implementation runs, so that spans
  * it starts are the call's children. It ends when the worker's reply is sent; a call whose worker
- * is killed (a crash, a timeout) never ends here, and the caller's span tells it.
+ * is killed (a crash, a timeout) never ends here, and the caller's span tells it. A worker stopped
+ * gracefully flushes its SDK's spans first (worker-template/stop-hooks.ts).
  *
  * This file runs in the worker, not the application: it is here because process-sandbox/otel is
  * one entry for both sides (an implementation that imports it gets its span, an application its
@@ -11,6 +12,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { callObservers, type CallContext, type CallObservation } from '../../worker-template/call-context.js';
+import { onWorkerStop } from '../../worker-template/stop-hooks.js';
 import { context, SpanKind, SpanStatusCode, trace } from './api.js';
 import { ATTRIBUTES, SCOPE, spanName } from './names.js';
 import { parseTraceparent } from './trace-context.js';
@@ -24,6 +26,17 @@ export function observeWorkerCalls(): void {
   if (global[REGISTERED] === true) return;
   global[REGISTERED] = true;
   callObservers().push(observeCall);
+  onWorkerStop(flushSpans);
+}
+
+/**
+ * Before a worker stops, the spans its SDK still holds (a BatchSpanProcessor's batch) are
+ * exported: the global provider's forceFlush, where the SDK has one (the API's no-op has not).
+ */
+async function flushSpans(): Promise<void> {
+  const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const sdk = (typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider) as { forceFlush?: () => Promise<void> };
+  if (typeof sdk.forceFlush === 'function') await sdk.forceFlush();
 }
 
 function observeCall(call: CallContext): CallObservation {

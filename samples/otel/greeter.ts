@@ -11,8 +11,8 @@ import 'process-sandbox/otel';
 import type { IGreeter } from './IGreeter.js';
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-// SimpleSpanProcessor exports each span as it ends: a worker can be stopped (or killed) without
-// the flush a BatchSpanProcessor would need.
+// SimpleSpanProcessor exports each span as it ends. A BatchSpanProcessor would be flushed when
+// the pool stops the worker gracefully (process-sandbox/otel's stop hook), but not if it crashed.
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())] }));
 const tracer = trace.getTracer('greeter');
 

@@ -132,6 +132,19 @@ describe('spans of a call, in the caller (CLIENT) and in the worker (SERVER)', (
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
+  it('a worker stopped gracefully first exports the spans its BatchSpanProcessor still holds', async () => {
+    const spans = tempFile();
+    const c = track(await ITracedClient.create({ workerModule: worker, logger: false, env: { ...process.env, TRACED_SPANS_FILE: spans, TRACED_BATCH: '1' } }));
+    await c.work(1);
+    await c.work(1);
+    // Nothing exported yet: the batch waits ten minutes.
+    expect(existsSync(spans) ? readFileSync(spans, 'utf8') : '').toBe('');
+    await c.close();
+    const written = readFileSync(spans, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as WrittenSpan);
+    expect(written.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(2);
+    expect(written.filter((s) => s.name === 'inner')).toHaveLength(2);
+  });
+
   it('keeps two instrumented pools apart: one CLIENT span per call', async () => {
     const a = await client();
     const b = await client();

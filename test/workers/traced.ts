@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { callContext } from 'process-sandbox/worker';
 import 'process-sandbox/otel';
 import type { ITraced } from '../services/ITraced.js';
@@ -50,7 +50,11 @@ class FileSpanExporter implements SpanExporter {
 const file = process.env['TRACED_SPANS_FILE'];
 if (file === undefined) throw new Error('traced.ts: set TRACED_SPANS_FILE to the file the spans go to');
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new FileSpanExporter(file))] }));
+// With $TRACED_BATCH=1, a BatchSpanProcessor that exports only when flushed: what a worker stopped
+// gracefully must flush (process-sandbox/otel's stop hook).
+const exporter = new FileSpanExporter(file);
+const processor = process.env['TRACED_BATCH'] === '1' ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 600_000, maxExportBatchSize: 1000, maxQueueSize: 2048 }) : new SimpleSpanProcessor(exporter);
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [processor] }));
 const tracer = trace.getTracer('traced-test');
 
 export default class Traced implements ITraced {
