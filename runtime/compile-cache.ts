@@ -7,32 +7,37 @@
  * it is a real directory owned by this user that nobody else can write to. An environment that
  * sets NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE itself is left as it is.
  */
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-let directory: Promise<string | undefined> | undefined;
+/** The directory once found (null: none usable), per process. */
+let directory: string | null | undefined;
 
 /** The workers' environment with NODE_COMPILE_CACHE set, where it can be set safely. */
-export async function withCompileCache(env: Env): Promise<Env> {
+export function withCompileCache(env: Env): Env {
   if (env['NODE_COMPILE_CACHE'] !== undefined || env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return env;
-  directory ??= privateDirectory();
-  const dir = await directory;
-  return dir === undefined ? env : { ...env, NODE_COMPILE_CACHE: dir };
+  directory ??= privateDirectory() ?? null;
+  return directory === null ? env : { ...env, NODE_COMPILE_CACHE: directory };
 }
 
-async function privateDirectory(): Promise<string | undefined> {
+/**
+ * Synchronous, once per process: two system calls of some microseconds, where the same through
+ * libuv's thread pool (its first use, in an application's first create()) cost the first
+ * worker's start 1-4 ms on this kind of machine.
+ */
+function privateDirectory(): string | undefined {
   const uid = process.getuid?.();
   const dir = join(tmpdir(), `process-sandbox-compile-cache${uid === undefined ? '' : `-${uid}`}`);
   try {
-    await mkdir(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
   }
   try {
-    const stat = await lstat(dir);
+    const stat = lstatSync(dir);
     if (!stat.isDirectory()) return undefined;
     if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return undefined;
     return dir;

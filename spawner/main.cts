@@ -27,7 +27,8 @@
  *
  * CommonJS in one file with nothing but Node's own modules (and koffi, loaded while the first
  * worker boots): on Node 20 a CommonJS entry reaches its first line about 10 ms sooner than an
- * ES module one, and the first worker's start waits for it.
+ * ES module one, and the first worker's start waits for it. tsc compiles it; then
+ * worker-template/bundle.mjs bundles it with the one library module it imports (koffi-loader).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see above */
 import type * as ChildProcesses from 'node:child_process';
@@ -35,7 +36,7 @@ import type { ChildProcess } from 'node:child_process';
 import type * as Files from 'node:fs';
 import type * as Os from 'node:os';
 import type { Readable } from 'node:stream';
-import type * as Koffi from 'koffi';
+import type { Koffi } from '../runtime/koffi-loader.js' with { 'resolution-mode': 'import' };
 import type { FromSpawner, ToSpawner } from '../runtime/protocol/spawner-messages.js';
 
 const { spawn } = require('node:child_process') as typeof ChildProcesses;
@@ -89,7 +90,12 @@ process.on('uncaughtException', (error) => {
 
 // Armed after the first spawn request is handled: koffi loads while the first worker boots. No
 // worker runs user code before it is reported running (it waits for the application's go-ahead).
-const armed = new Promise<void>((resolve) => setImmediate(resolve)).then(arm);
+// koffi's native module by path (runtime/koffi-loader.ts, bundled into this file by
+// worker-template/bundle.mjs): its package entry cost the spawner's arming 3-4 ms more on Node 20,
+// and the application's first worker waits for it.
+const armed = new Promise<void>((resolve) => setImmediate(resolve))
+  .then(async () => (await import('../runtime/koffi-loader.js')).loadKoffi())
+  .then(arm);
 armed.catch((error: unknown) => {
   const gone = getppidMismatch(error);
   if (!gone) process.stderr.write(`[process-sandbox] spawner ${process.pid}: ${(error as Error).message}\n`);
@@ -100,8 +106,7 @@ armed.catch((error: unknown) => {
  * Makes this process a subreaper that gets SIGTERM when the application dies, then checks the
  * application is still its parent (it may have died before the prctl).
  */
-function arm(): void {
-  const koffi = require('koffi') as typeof Koffi;
+function arm(koffi: Koffi): void {
   const libc = koffi.load('libc.so.6');
   const prctl = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)') as (...args: number[]) => number;
   const getppid = libc.func('int getppid()') as () => number;

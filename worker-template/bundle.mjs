@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/worker-template/index.js', import.meta.url));
 const confine = fileURLToPath(new URL('../dist/worker-template/confine/index.js', import.meta.url));
+const spawner = fileURLToPath(new URL('../dist/spawner/main.cjs', import.meta.url));
 const firstImage = fileURLToPath(new URL('../dist/worker-template/confine/first-image.js', import.meta.url));
 
 const common = {
@@ -61,6 +62,16 @@ await build({ ...common, entryPoints: [confine], outfile: confine });
 // place on Linux: CommonJS, one file, since all it does is restrict itself and execute the worker
 // entry (an ES module entry would cost it about 3 ms more). koffi-loader.ts's import.meta.url becomes
 // the file's own URL.
+// The spawner (spawner/main.cts), compiled by tsc to CommonJS, with the koffi loader it imports
+// (runtime/koffi-loader.ts) put inside: one file still, as it must start fast.
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: [spawner],
+  outfile: spawner,
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
 await build({
   ...common,
   format: 'cjs',

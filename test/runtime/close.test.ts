@@ -43,6 +43,18 @@ describe('close()', () => {
     expect(existsSync(homes[0]!)).toBe(false);
   });
 
+  it.runIf(process.platform === 'linux')('leaves no socket directory behind when create() fails after making it', async () => {
+    const prefix = `CloseFail${process.pid}${Date.now() % 100000}`;
+    // A kernel made to look as if it had no Landlock: confine: {} cannot be enforced, and fails.
+    process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '0';
+    try {
+      await expect(testClient({ pipeNamePrefix: prefix, confine: {} })).rejects.toMatchObject({ name: 'ConfinementUnsupportedError' });
+    } finally {
+      delete process.env['SANDBOX_TEST_LANDLOCK_ABI'];
+    }
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith(`${prefix}-`))).toEqual([]);
+  });
+
   it('escalates to SIGTERM, then SIGKILL, for a worker that ignores both the shutdown request and SIGTERM', async () => {
     const c = await testClient({ shutdownGraceMs: 200, maxPoolSize: 1, spareWorkers: 0 });
     const exits: { signal: string | null; reason: string }[] = [];
