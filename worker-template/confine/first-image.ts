@@ -8,7 +8,7 @@
  *
  * Apart from the worker entry because this image runs no user code and needs almost nothing:
  * one CommonJS file (bundle.mjs) and koffi, with no flags, where the worker entry's module graph,
- * the worker bundle and the confinement bundle cost a confined start about 30 ms more on Node 20.
+ * the worker bundle and the confinement bundle cost a confined start about 20 ms more on Node 20.
  * Without Landlock (onUnsupported 'warn' on a kernel without it) it restricts nothing but still
  * executes again, for the descriptors it closes and for io_uring, refused from here on so that
  * the second image's libuv sets up no ring (seccomp-filter.ts says why).
