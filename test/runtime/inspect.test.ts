@@ -310,7 +310,7 @@ describe('inspect: configuration', () => {
 describe.runIf(confinable)('inspect: a confined worker', () => {
   const at = layout();
 
-  it('with confine.network, keeps its inspector across its re-exec and reports the URL it listens on', async () => {
+  it('with confine.network, listens in the image that runs the code (not the first image, which starts without flags) and reports that URL', async () => {
     const c = await confinedClient(at, { inspect: true, confine: { read: [at.inside, at.library], write: [at.writable], network: true } });
     const url = c.pool.stats().workers[0]!.inspectorUrl!;
     expect(url).toMatch(URL_SHAPE);
