@@ -112,13 +112,8 @@ function resolveTargets(input: string | undefined, options: CliOptions): { targe
     tsconfig: options.tsconfig ?? t.tsconfig,
     templates: options.templates ?? t.templates,
   }));
-  const args = [
-    ...(options.config === undefined ? [] : ['-c', options.config]),
-    ...(options.importExtension === undefined ? [] : ['--import-extension', options.importExtension]),
-    ...(options.tsconfig === undefined ? [] : ['--tsconfig', options.tsconfig]),
-    ...(options.templates === undefined ? [] : ['--templates', options.templates]),
-  ];
-  return { targets, refresh: ['sandbox-gen', ...args.map(shellQuote)].join(' ') };
+  // --import-extension .js is kept: here it overrides what the config file says.
+  return { targets, refresh: command([...(options.config === undefined ? [] : ['-c', options.config]), ...overrides(options, false)]) };
 }
 
 interface TargetOutcome {
@@ -172,9 +167,20 @@ function refreshCommand(input: string, options: CliOptions): string {
   const args = [input];
   if (options.out !== undefined) args.push('-o', options.out);
   if (options.interface !== undefined) args.push('--interface', options.interface);
-  if (options.importExtension !== undefined && options.importExtension !== '.js') args.push('--import-extension', options.importExtension);
+  // With an input file, .js is the default: no need to say it.
+  return command([...args, ...overrides(options, true)]);
+}
+
+/** The options a config file's entries may also set, as this run was given them. */
+function overrides(options: CliOptions, omitDefaultExtension: boolean): string[] {
+  const args: string[] = [];
+  if (options.importExtension !== undefined && !(omitDefaultExtension && options.importExtension === '.js')) args.push('--import-extension', options.importExtension);
   if (options.tsconfig !== undefined) args.push('--tsconfig', options.tsconfig);
   if (options.templates !== undefined) args.push('--templates', options.templates);
+  return args;
+}
+
+function command(args: readonly string[]): string {
   return ['sandbox-gen', ...args.map(shellQuote)].join(' ');
 }
 
