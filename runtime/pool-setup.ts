@@ -41,29 +41,24 @@ export async function setUpPool(service: ServiceDescriptor, options: PoolConfig)
   const given = resolveConfig(options);
   const warmUp = resolveWarmUp(service, given.warmUp);
   let config: ResolvedConfig = { ...given, workerModule: resolvePath(given.workerModule), workerEntry: resolvePath(given.workerEntry) };
-  // Beside the steps that follow (on Windows a pipe home is nothing, the ceiling a file read).
-  const pipeHome = platform.createPipeHome(config.pipeNamePrefix);
-  // Awaited below, or removed when a step fails.
-  pipeHome.catch(() => {});
-  let isolation: PoolIsolation | undefined;
+  config = { ...config, execArgv: [...WORKER_CONDITION_ARGS, ...typeStrippingArgs(config), ...config.execArgv], env: withCompileCache(config.env) };
+  const ceiling = await platform.workerMemoryCeilingBytes?.(config.workerExecutable);
+  if (ceiling !== undefined && config.maxMemoryMB * MIB > ceiling) {
+    // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
+    const capped = Math.floor(ceiling / MIB);
+    config.logger.info(`maxMemoryMB ${config.maxMemoryMB} is past what workerExecutable "${config.workerExecutable}" can address; using ${capped}`);
+    config = { ...config, maxMemoryMB: capped };
+  }
+  if (config.inspect !== undefined && !isLoopback(config.inspect.host)) {
+    config.logger.warn(`inspect.host is ${JSON.stringify(config.inspect.host)}, not a loopback address: whoever can reach it can attach to a worker and run any code there; use "127.0.0.1" unless that network is yours alone`);
+  }
+  const confinement = await prepareConfinement(config);
+  const isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });
   try {
-    const ceiling = await platform.workerMemoryCeilingBytes?.(config.workerExecutable);
-    config = { ...config, execArgv: [...WORKER_CONDITION_ARGS, ...typeStrippingArgs(config), ...config.execArgv], env: withCompileCache(config.env) };
-    if (ceiling !== undefined && config.maxMemoryMB * MIB > ceiling) {
-      // A 32-bit worker fails its allocations long before a 64-bit threshold: recycle it first.
-      const capped = Math.floor(ceiling / MIB);
-      config.logger.info(`maxMemoryMB ${config.maxMemoryMB} is past what workerExecutable "${config.workerExecutable}" can address; using ${capped}`);
-      config = { ...config, maxMemoryMB: capped };
-    }
-    if (config.inspect !== undefined && !isLoopback(config.inspect.host)) {
-      config.logger.warn(`inspect.host is ${JSON.stringify(config.inspect.host)}, not a loopback address: whoever can reach it can attach to a worker and run any code there; use "127.0.0.1" unless that network is yours alone`);
-    }
-    const confinement = await prepareConfinement(config);
-    isolation = platform.openIsolation({ processMemoryLimitBytes: config.hardMemoryLimitMB === undefined ? undefined : config.hardMemoryLimitMB * MIB });
-    return { config, warmUp, confinement, isolation, pipeHome: await pipeHome };
+    // Last: a step above that fails leaves no directory behind.
+    return { config, warmUp, confinement, isolation, pipeHome: await platform.createPipeHome(config.pipeNamePrefix) };
   } catch (error) {
-    await isolation?.close();
-    await pipeHome.then((home) => platform.removePipeHome(home), () => {});
+    await isolation.close();
     throw error;
   }
 }

@@ -43,7 +43,7 @@ describe('close()', () => {
     expect(existsSync(homes[0]!)).toBe(false);
   });
 
-  it.runIf(process.platform === 'linux')('leaves no socket directory behind when create() fails after making it', async () => {
+  it.runIf(process.platform === 'linux')('leaves no socket directory behind when create() fails', async () => {
     const prefix = `CloseFail${process.pid}${Date.now() % 100000}`;
     // A kernel made to look as if it had no Landlock: confine: {} cannot be enforced, and fails.
     process.env['SANDBOX_TEST_LANDLOCK_ABI'] = '0';
