@@ -42,7 +42,7 @@ export async function tieToParent(parentPid: number): Promise<void> {
     process.stderr.write('[process-sandbox] prctl(PR_SET_CHILD_SUBREAPER) failed; what this worker detaches is killed only when another worker exits or the application does\n');
   }
   setsid();
-  if (!scheduleAsTheApplication(koffi)) {
+  if (!scheduleAsTheApplication(koffi, libc)) {
     process.stderr.write('[process-sandbox] sched_setscheduler(SCHED_OTHER) failed; this worker runs under SCHED_BATCH, and its calls wait for a busy CPU\'s time slice\n');
   }
   if (getppid() !== parentPid) {

@@ -14,9 +14,9 @@ import type { Koffi } from '../runtime/koffi-loader.js';
 
 const SCHED_OTHER = 0;
 const ESRCH = 3;
-/** Every thread of this process under SCHED_OTHER; false if the kernel refused one. */
-export function scheduleAsTheApplication(koffi: Koffi): boolean {
-  const libc = koffi.load('libc.so.6');
+
+/** Every thread of this process under SCHED_OTHER, through `libc` (harden.ts's); false if the kernel refused one. */
+export function scheduleAsTheApplication(koffi: Koffi, libc: ReturnType<Koffi['load']>): boolean {
   const setScheduler = libc.func('int sched_setscheduler(int pid, int policy, const int *param)') as (pid: number, policy: number, param: number[]) => number;
   let threads: string[];
   try {
