@@ -58,25 +58,17 @@ await build({
   plugins: [confineApart],
 });
 await build({ ...common, entryPoints: [confine], outfile: confine });
-// A confined worker's first image (confine/first-image.ts), the script the pool starts in its
-// place on Linux: CommonJS, one file, since all it does is restrict itself and execute the worker
-// entry (an ES module entry would cost it about 3 ms more). koffi-loader.ts's import.meta.url becomes
-// the file's own URL.
+// The two CommonJS bundles below: koffi-loader.ts's import.meta.url becomes the file's own URL.
+const commonJs = {
+  ...common,
+  format: 'cjs',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 // The spawner (spawner/main.cts), compiled by tsc to CommonJS, with the koffi loader it imports
 // (runtime/koffi-loader.ts) put inside: one file still, as it must start fast.
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: [spawner],
-  outfile: spawner,
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: [firstImage],
-  outfile: firstImage.replace(/\.js$/, '.cjs'),
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+await build({ ...commonJs, entryPoints: [spawner], outfile: spawner });
+// A confined worker's first image (confine/first-image.ts), the script the pool starts in its
+// place on Linux: CommonJS, one file, since all it does is restrict itself and execute the worker
+// entry (an ES module entry would cost it about 3 ms more).
+await build({ ...commonJs, entryPoints: [firstImage], outfile: firstImage.replace(/\.js$/, '.cjs') });
