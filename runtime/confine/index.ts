@@ -54,16 +54,9 @@ export async function prepareConfinement(config: ResolvedConfig): Promise<PoolCo
   // Linux's first image never needs it; a Windows worker (one image) only with the network.
   if (plan !== undefined && (plan.windows === undefined || !confine.network)) delete env['NODE_EXTRA_CA_CERTS'];
   const linux = plan !== undefined && plan.windows === undefined;
-  // NODE_OPTIONS in a pool's own env (--require, --import) is the application's code: it runs in
-  // the second image, confined, never in the first, which starts with no flags at all.
-  const nodeOptions = linux ? env['NODE_OPTIONS'] : undefined;
-  if (nodeOptions !== undefined) delete env['NODE_OPTIONS'];
-  return {
-    plan: nodeOptions === undefined ? plan : { ...plan!, secondImageEnv: { ...plan!.secondImageEnv, NODE_OPTIONS: nodeOptions } },
-    expected: expectedConfinement(confine, kernel),
-    env,
-    firstImage: linux ? FIRST_IMAGE : undefined,
-  };
+  // The second image gets it back, if the pool gave it (worker-plan.ts).
+  if (linux) delete env['NODE_OPTIONS'];
+  return { plan, expected: expectedConfinement(confine, kernel), env, firstImage: linux ? FIRST_IMAGE : undefined };
 }
 
 /** Windows: the parent's job limits (runtime/platform/win32/job.ts) and the worker's token. */

@@ -19,6 +19,7 @@
  *   that unconfined workers of other pools would run;
  * - NODE_EXTRA_CA_CERTS is left out of the worker's environment without `network` (no socket,
  *   no TLS; reading the certificates costs each start 35-100 ms), and out of its first image's;
+ *   NODE_OPTIONS is out of the first image's, and its preloads run in the second, confined;
  * - with `network: true`, the resolver's files (/etc/resolv.conf, hosts, nsswitch.conf, gai.conf)
  *   and the system's CA certificates;
  * - `read`, `write` (read and write), and with `childProcesses: true` `read` is executable too.
@@ -66,8 +67,15 @@ export function workerPlan(config: ResolvedConfig, confine: ResolvedConfine, ker
   for (const path of confine.write) rules.push({ path, access: 'write' });
   // The first image makes no TLS connection, and without network neither does the second.
   const certificates = config.env['NODE_EXTRA_CA_CERTS'];
+  // NODE_OPTIONS in a pool's own env (--require, --import) is the application's code: it runs in
+  // the second image, confined, never in the first, which starts with no flags at all. Without an
+  // env of the pool's own, the workers get none (confined-env.ts).
+  const nodeOptions = config.envGiven ? config.env['NODE_OPTIONS'] : undefined;
   return {
-    secondImageEnv: confine.network && certificates !== undefined ? { NODE_EXTRA_CA_CERTS: certificates } : {},
+    secondImageEnv: {
+      ...(confine.network && certificates !== undefined ? { NODE_EXTRA_CA_CERTS: certificates } : {}),
+      ...(nodeOptions !== undefined ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
     landlockAbi: kernel.landlockAbi,
     seccomp: kernel.seccomp && kernel.archKnown,
     rules,
