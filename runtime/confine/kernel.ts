@@ -1,9 +1,10 @@
 /**
  * What this machine can enforce, probed once per process when the first pool with `confine`
- * starts (koffi's native module is loaded for it then, and only then: ../koffi-loader.ts): the Landlock ABI
- * (landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION); 0 where the kernel lacks
- * Landlock or boots without it) checked by creating the ruleset a worker would (a kernel that
- * refuses it is taken at the highest ABI whose ruleset it accepts: ./landlock-ruleset.ts), whether seccomp filters can answer with an errno
+ * starts (koffi's native module is loaded for it then, and only then: ../koffi-loader.ts): the
+ * Landlock ABI (landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION); 0 where the
+ * kernel lacks Landlock or boots without it) checked by creating the ruleset a worker would (a
+ * kernel that refuses it is taken at the highest ABI whose ruleset it accepts:
+ * ./landlock-ruleset.ts), whether seccomp filters can answer with an errno
  * (SECCOMP_GET_ACTION_AVAIL), and whether the worker's filter knows this architecture.
  *
  * Test-only: SANDBOX_TEST_LANDLOCK_ABI, read in the application (never by workers), makes the

@@ -1,9 +1,9 @@
 /**
  * The worker's first image (first-image.ts), once restricted, executes Node.js again with the
  * worker entry's command line and the same environment, so that every thread of the image that
- * serves is born inside the Landlock domain: landlock_restrict_self confines only the calling thread, and by then V8's platform
- * threads (and libuv's thread pool, if anything touched it) exist already. Landlock's own fix,
- * LANDLOCK_RESTRICT_SELF_TSYNC, needs ABI 8 (Linux 7.0).
+ * serves is born inside the Landlock domain: landlock_restrict_self confines only the calling
+ * thread, and by then V8's platform threads (and libuv's thread pool, if anything touched it)
+ * exist already. Landlock's own fix, LANDLOCK_RESTRICT_SELF_TSYNC, needs ABI 8 (Linux 7.0).
  *
  * Through libc's execve (koffi), not process.execve: that exists only from Node 22.15 and 23.11
  * and warns that it is experimental, while this one path works on every Node line the library

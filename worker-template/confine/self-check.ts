@@ -2,9 +2,9 @@
  * The confined worker checks itself before it says hello, and reports what it found, not what it
  * meant to do: every thread's /proc status must say NoNewPrivs 1 and, with the filter, Seccomp 2
  * (the mode of a filter) with one filter more than before it installed its own (the first image
- * left one: runtime/confine/proc-status.ts); with Landlock, a canary must fail with EACCES, opened from this thread
- * and again from libuv's thread pool (which also proves that the pool, used here before any user
- * code loads, was born inside the domain). The canary is the root directory: listing it needs a
+ * left one: runtime/confine/proc-status.ts); with Landlock, a canary must fail with EACCES,
+ * opened from this thread and again from libuv's thread pool (which also proves that the pool,
+ * used here before any user code loads, was born inside the domain). The canary is the root directory: listing it needs a
  * rule on "/" itself, which the worker never has (the pool refuses `read: ["/"]`).
  */
 import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
